@@ -1,0 +1,171 @@
+/**
+ * StyleGAN2 building blocks in tfjs with the official math. Activations are NHWC (tfjs's native layout);
+ * official weights keep their PyTorch layouts and are transposed here.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+export type Params = Record<string, tf.Tensor>;
+
+export function param(params: Params, name: string): tf.Tensor {
+  const t = params[name];
+  if (!t) throw new Error(`generator parameter "${name}" is missing`);
+  return t;
+}
+
+/**
+ * leaky ReLU (slope 0.2) written as 0.6x + 0.4|x|: exactly equal, and unlike tf.leakyRelu it can be
+ * differentiated twice on every backend (needed inside R1).
+ */
+export function lrelu(x: tf.Tensor): tf.Tensor {
+  return tf.add(tf.mul(x, 0.6), tf.mul(tf.abs(x), 0.4));
+}
+
+/** `bias_act` with act = lrelu: add bias, lrelu, multiply by the gain (√2 by default), clamp. */
+export function biasLrelu(x: tf.Tensor, bias: tf.Tensor, gain = Math.SQRT2, clamp: number | null = null): tf.Tensor {
+  let y = tf.mul(lrelu(tf.add(x, bias)), gain);
+  if (clamp !== null) y = tf.clipByValue(y, -clamp, clamp);
+  return y;
+}
+
+export type Activation = 'linear' | 'lrelu';
+
+/** Equalised-learning-rate fully connected layer: weight·(lrMul/√in), bias·lrMul. x: [B, in]. */
+export function fullyConnected(params: Params, name: string, x: tf.Tensor2D, act: Activation = 'linear', lrMul = 1): tf.Tensor2D {
+  const w = param(params, `${name}.weight`);
+  const b = param(params, `${name}.bias`);
+  const inF = w.shape[1]!;
+  const y = tf.matMul(x, tf.mul(w, lrMul / Math.sqrt(inF)) as tf.Tensor2D, false, true);
+  const bias = lrMul === 1 ? b : tf.mul(b, lrMul);
+  return (act === 'lrelu' ? biasLrelu(y, bias) : tf.add(y, bias)) as tf.Tensor2D;
+}
+
+/** x · rsqrt(mean(x², axis 1) + 1e-8). */
+export function normalize2ndMoment(x: tf.Tensor2D): tf.Tensor2D {
+  return tf.mul(x, tf.rsqrt(tf.add(tf.mean(tf.square(x), 1, true), 1e-8)));
+}
+
+// ---- FIR resampling -----------------------------------------------------------------------------
+
+/** The official resample filter [1, 3, 3, 1]; its 2-D form is the normalised outer product. */
+const FIR = [1, 3, 3, 1].map((v) => v / 8);
+
+const firCache = new Map<string, Float32Array>();
+
+/**
+ * 1-D linear operators (as dense [out, in] matrices) equal to the official upfirdn2d calls, applied per
+ * axis because the 2-D filter is separable. Gain 2 per axis (4 in 2-D).
+ *  - 'up': `upsample2d` (zero-insertion ×2, pad [2, 1], filter) — n → 2n, used on the skip image.
+ *  - 'convUp': the filter after a stride-2 transposed 3×3 conv (pad [1, 1]) — 2n + 1 → 2n.
+ */
+export function firMatrix(kind: 'up' | 'convUp', n: number): { data: Float32Array; rows: number; cols: number } {
+  const key = `${kind}:${n}`;
+  const rows = 2 * n;
+  const cols = kind === 'up' ? n : 2 * n + 1;
+  let data = firCache.get(key);
+  if (!data) {
+    data = new Float32Array(rows * cols);
+    for (let o = 0; o < rows; o++) {
+      for (let t = 0; t < 4; t++) {
+        if (kind === 'up') {
+          const k = o + t - 2; // index into the zero-inserted signal
+          if (k >= 0 && k % 2 === 0 && k / 2 < n) data[o * cols + k / 2] += 2 * FIR[t];
+        } else {
+          const k = o + t - 1;
+          if (k >= 0 && k < cols) data[o * cols + k] += 2 * FIR[t];
+        }
+      }
+    }
+    firCache.set(key, data);
+  }
+  return { data, rows, cols };
+}
+
+/** Applies the same 1-D operator along H and W of an NHWC tensor (matmuls: differentiable everywhere). */
+export function separableFir(x: tf.Tensor4D, kind: 'up' | 'convUp'): tf.Tensor4D {
+  const [n, h, w, c] = x.shape;
+  const mh = firMatrix(kind, kind === 'up' ? h : (h - 1) / 2);
+  const mw = firMatrix(kind, kind === 'up' ? w : (w - 1) / 2);
+  const Mh = tf.tensor3d(mh.data, [1, mh.rows, mh.cols]);
+  const Mw = tf.tensor3d(mw.data, [1, mw.rows, mw.cols]);
+  const y = tf.matMul(Mh, tf.reshape(x, [n, h, w * c]) as tf.Tensor3D); // [n, H', w·c]
+  const z = tf.matMul(Mw, tf.reshape(y, [n * mh.rows, w, c]) as tf.Tensor3D); // [n·H', W', c]
+  return tf.reshape(z, [n, mh.rows, mw.rows, c]);
+}
+
+// ---- modulated convolutions ---------------------------------------------------------------------
+
+export type NoiseMode = 'const' | 'random' | 'none';
+
+export interface SynthLayerOptions {
+  up: boolean;
+  noiseMode: NoiseMode;
+  convClamp: number | null;
+  /** Only for noiseMode 'random'. */
+  seed?: number;
+}
+
+/**
+ * StyleGAN2 SynthesisLayer: modulated 3×3 conv with demodulation, optional ×2 upsampling, noise, bias,
+ * lrelu·√2, clamp. Uses the official non-fused formulation (scale activations before and after the conv),
+ * which equals the fused grouped conv up to float rounding and batches on every backend.
+ * x: [N, H, W, I], w: [N, wDim] → [N, H', W', O].
+ */
+export function synthesisLayer(params: Params, name: string, x: tf.Tensor4D, w: tf.Tensor2D, opts: SynthLayerOptions): tf.Tensor4D {
+  const weight = param(params, `${name}.weight`); // [O, I, 3, 3]
+  const [outC, inC] = weight.shape as number[];
+  const [n, h, wd] = x.shape;
+  const styles = fullyConnected(params, `${name}.affine`, w); // [N, I]
+  const wsq = tf.sum(tf.square(weight), [2, 3]) as tf.Tensor2D; // [O, I]
+  const dcoefs = tf.rsqrt(tf.add(tf.matMul(tf.square(styles), wsq, false, true), 1e-8)); // [N, O]
+  const xs = tf.mul(x, tf.reshape(styles, [n, 1, 1, inC])) as tf.Tensor4D;
+  let y: tf.Tensor4D;
+  if (opts.up) {
+    // PyTorch conv_transpose2d with weight [I, O, k, k] (unflipped) == tfjs conv2dTranspose with [k, k, O, I].
+    const f = tf.transpose(weight, [2, 3, 0, 1]) as tf.Tensor4D;
+    y = tf.conv2dTranspose(xs, f, [n, 2 * h + 1, 2 * wd + 1, outC], 2, 'valid');
+    y = separableFir(y, 'convUp');
+  } else {
+    const f = tf.transpose(weight, [2, 3, 1, 0]) as tf.Tensor4D; // [k, k, I, O]
+    y = tf.conv2d(xs, f, 1, 'same');
+  }
+  y = tf.mul(y, tf.reshape(dcoefs, [n, 1, 1, outC]));
+  const res = y.shape[1];
+  if (opts.noiseMode !== 'none' && params[`${name}.noise_strength`]) {
+    const strength = param(params, `${name}.noise_strength`);
+    const noise =
+      opts.noiseMode === 'const'
+        ? tf.reshape(param(params, `${name}.noise_const`), [1, res, res, 1])
+        : tf.randomNormal([n, res, res, 1], 0, 1, 'float32', opts.seed);
+    y = tf.add(y, tf.mul(noise, tf.reshape(strength, [])));
+  }
+  return biasLrelu(y, param(params, `${name}.bias`), Math.SQRT2, opts.convClamp) as tf.Tensor4D;
+}
+
+/** StyleGAN2 ToRGBLayer: modulated 1×1 conv without demodulation, bias, clamp. */
+export function toRgbLayer(params: Params, name: string, x: tf.Tensor4D, w: tf.Tensor2D, convClamp: number | null): tf.Tensor4D {
+  const weight = param(params, `${name}.weight`); // [O, I, 1, 1]
+  const [outC, inC] = weight.shape as number[];
+  const [n, h, wd] = x.shape;
+  const styles = tf.mul(fullyConnected(params, `${name}.affine`, w), 1 / Math.sqrt(inC));
+  const xs = tf.reshape(tf.mul(x, tf.reshape(styles, [n, 1, 1, inC])), [n * h * wd, inC]) as tf.Tensor2D;
+  const y = tf.matMul(xs, tf.reshape(weight, [outC, inC]) as tf.Tensor2D, false, true);
+  let out = tf.add(y, param(params, `${name}.bias`));
+  if (convClamp !== null) out = tf.clipByValue(out, -convClamp, convClamp);
+  return tf.reshape(out, [n, h, wd, outC]);
+}
+
+/**
+ * INR-GAN modulated linear layer (`style_modulate_linear`) over point sets. x: [N, P, I], styles: [N, I].
+ * With demodulation the weight is used raw; the output layer passes pre-scaled styles and no demodulation.
+ */
+export function modulatedLinear(weight: tf.Tensor, x: tf.Tensor3D, styles: tf.Tensor2D, demodulate: boolean): tf.Tensor3D {
+  const [outC, inC] = weight.shape as number[];
+  const n = x.shape[0];
+  const xs = tf.mul(x, tf.reshape(styles, [n, 1, inC])) as tf.Tensor3D;
+  let y = tf.matMul(xs, tf.tile(tf.expandDims(weight, 0), [n, 1, 1]) as tf.Tensor3D, false, true); // [N, P, O]
+  if (demodulate) {
+    const dcoefs = tf.rsqrt(tf.add(tf.matMul(tf.square(styles), tf.square(weight) as tf.Tensor2D, false, true), 1e-8));
+    y = tf.mul(y, tf.reshape(dcoefs, [n, 1, outC]));
+  }
+  return y;
+}

@@ -1,0 +1,49 @@
+/**
+ * Official EpiGRAF `G_ema.state_dict()` tensors → this project's parameters. The names are the same by
+ * design; the official state additionally holds constant buffers that our config determines, which are
+ * checked rather than stored.
+ */
+import { bgFourierCoefs, type ModelConfig } from './config';
+import { numel, paramSpecs, type ParamArrays } from './params';
+
+export interface OfficialTensor {
+  shape: number[];
+  data: Float32Array;
+}
+
+const DERIVED = /\.(resample_filter|fourier_encoder\.fourier_coefs)$|^mapping\.mean_camera_pose$/;
+
+export class OfficialStateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OfficialStateError';
+  }
+}
+
+/** Maps official tensors (names without any "G_ema." prefix) to our parameter arrays, validating names and shapes. */
+export function fromOfficialState(cfg: ModelConfig, state: Map<string, OfficialTensor>): ParamArrays {
+  const out: ParamArrays = new Map();
+  const specs = paramSpecs(cfg);
+  const known = new Set(specs.map((s) => s.name));
+  for (const [name, t] of state) {
+    if (known.has(name)) continue;
+    if (DERIVED.test(name)) {
+      if (name.endsWith('fourier_coefs')) {
+        const want = bgFourierCoefs(cfg);
+        if (t.data.length !== want.length || want.some((v, i) => Math.abs(v - t.data[i]) > 1e-6 * Math.max(1, Math.abs(v))))
+          throw new OfficialStateError(`${name}: Fourier coefficients do not match background.fourierFrequencies = ${cfg.background.fourierFrequencies}`);
+      }
+      continue;
+    }
+    throw new OfficialStateError(`unexpected tensor "${name}" [${t.shape}] for this config (unsupported option?)`);
+  }
+  for (const spec of specs) {
+    const t = state.get(spec.name);
+    if (!t) throw new OfficialStateError(`missing tensor "${spec.name}" [${spec.shape}]`);
+    if (numel(t.shape) !== numel(spec.shape) || (t.shape.length !== spec.shape.length && numel(spec.shape) !== 1) ||
+        (t.shape.length === spec.shape.length && t.shape.some((d, i) => d !== spec.shape[i])))
+      throw new OfficialStateError(`tensor "${spec.name}" has shape [${t.shape}], expected [${spec.shape}]`);
+    out.set(spec.name, t.data);
+  }
+  return out;
+}
