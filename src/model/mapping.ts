@@ -43,5 +43,5 @@ export function truncate(w: tf.Tensor2D, wAvg: tf.Tensor, psi: number): tf.Tenso
 /** One-hot labels [N, cDim]. */
 export function oneHot(cfg: ModelConfig, labels: number[]): tf.Tensor2D {
   for (const l of labels) if (!Number.isInteger(l) || l < 0 || l >= cfg.cDim) throw new Error(`class label ${l} out of range [0, ${cfg.cDim})`);
-  return tf.oneHot(tf.tensor1d(labels, 'int32'), cfg.cDim).toFloat() as tf.Tensor2D;
+  return tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), cfg.cDim), 'float32') as tf.Tensor2D;
 }

@@ -32,7 +32,7 @@ export function sampleTriplane(cfg: ModelConfig, planes: tf.Tensor4D, points: tf
     const coords = tf.div(points, cfg.camera.cubeScale);
     const axis = (k: number) => tf.reshape(tf.slice(coords, [0, 0, k], [n, p, 1]), [n, p]);
     const xyz = [axis(0), axis(1), axis(2)];
-    const batchBase = tf.reshape(tf.mul(tf.range(0, n, 1, 'int32'), r * r), [n, 1]);
+    const batchBase = tf.reshape(tf.mul(tf.range(0, n, 1, 'float32'), r * r), [n, 1]);
     let acc: tf.Tensor | null = null;
     PLANE_AXES.forEach(([a, b], plane) => {
       const px = tf.mul(tf.add(xyz[a], 1), (r - 1) / 2);
@@ -57,10 +57,8 @@ export function sampleTriplane(cfg: ModelConfig, planes: tf.Tensor4D, points: tf
         const wx = dx ? fx : tf.sub(1, fx);
         const wy = dy ? fy : tf.sub(1, fy);
         const wgt = tf.where(inside, tf.mul(wx, wy), tf.zerosLike(fx)); // [N, P]
-        const idx = tf.add(
-          base,
-          tf.add(tf.mul(tf.clipByValue(yi, 0, r - 1), r), tf.clipByValue(xi, 0, r - 1)).toInt(),
-        ); // [N, P]
+        const local = tf.add(tf.mul(tf.clipByValue(yi, 0, r - 1), r), tf.clipByValue(xi, 0, r - 1));
+        const idx = tf.cast(tf.add(base, local), 'int32'); // [N, P] (exact: < 2^24)
         const feat = tf.reshape(tf.gather(table, tf.reshape(idx, [n * p])), [n, p, c]);
         const term = tf.mul(feat, tf.expandDims(wgt, 2));
         acc = acc ? tf.add(acc, term) : term;
