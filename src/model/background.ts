@@ -61,7 +61,7 @@ export function backgroundInr(cfg: ModelConfig, params: Params, ws: tf.Tensor3D,
         wIdx += 2;
       }
       const y = outputLayer(params, `${b}.to_out`, x, outW);
-      out = out ? tf.add(out, y) : y;
+      out = out ? (tf.add(out, y) as tf.Tensor3D) : y;
     }
     return out!;
   });

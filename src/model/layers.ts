@@ -3,6 +3,8 @@
  * official weights keep their PyTorch layouts and are transposed here.
  */
 import * as tf from '@tensorflow/tfjs-core';
+// tfjs-core alone registers no gradients; the trainer and the tests differentiate through the generator.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 
 export type Params = Record<string, tf.Tensor>;
 
@@ -162,10 +164,10 @@ export function modulatedLinear(weight: tf.Tensor, x: tf.Tensor3D, styles: tf.Te
   const [outC, inC] = weight.shape as number[];
   const n = x.shape[0];
   const xs = tf.mul(x, tf.reshape(styles, [n, 1, inC])) as tf.Tensor3D;
-  let y = tf.matMul(xs, tf.tile(tf.expandDims(weight, 0), [n, 1, 1]) as tf.Tensor3D, false, true); // [N, P, O]
+  let y: tf.Tensor3D = tf.matMul(xs, tf.tile(tf.expandDims(weight, 0), [n, 1, 1]) as tf.Tensor3D, false, true); // [N, P, O]
   if (demodulate) {
     const dcoefs = tf.rsqrt(tf.add(tf.matMul(tf.square(styles), tf.square(weight) as tf.Tensor2D, false, true), 1e-8));
-    y = tf.mul(y, tf.reshape(dcoefs, [n, 1, outC]));
+    y = tf.mul(y, tf.reshape(dcoefs, [n, 1, outC])) as tf.Tensor3D;
   }
   return y;
 }

@@ -12,7 +12,7 @@ import { MT19937 } from '../model/prng';
 import { queryTriplane } from '../model/triplane';
 import { backgroundInr } from '../model/background';
 import { inverseSpherePoints, linspace, rayDirections, type Camera, type Patch } from './camera';
-import { integrate, perturbDepths, samplePdf, sortSamples, stopGradient } from './volume';
+import { detach, integrate, perturbDepths, samplePdf, sortSamples } from './volume';
 
 export interface ReferenceRenderOptions {
   /** Output side in pixels (square images/patches). */
@@ -161,7 +161,7 @@ function renderChunk(
       const w = tf.add(integrate(coarseOut, zc, { lastDelta, whiteBack: false, ...common }).weights, 1e-5) as tf.Tensor2D;
       const mids = tf.mul(tf.add(tf.slice(zc, [0, 1], [r, S - 1]), tf.slice(zc, [0, 0], [r, S - 1])), 0.5) as tf.Tensor2D;
       const wInner = tf.slice(w, [0, 1], [r, S - 2]) as tf.Tensor2D;
-      zf = stopGradient(samplePdf(mids, wInner, tf.tensor2d(inp.fineU!, [r, K]))) as tf.Tensor2D;
+      zf = samplePdf(mids, detach(wInner), tf.tensor2d(inp.fineU!, [r, K]));
     }
     const fineOut = tf.reshape(queryTriplane(cfg, params, planes, pointsAlong(origin, dirs, zf)), [r, K, 4]) as tf.Tensor3D;
     const sorted = sortSamples(tf.concat([zf, zc], 1) as tf.Tensor2D, tf.concat([fineOut, coarseOut], 1) as tf.Tensor3D);

@@ -93,10 +93,14 @@ export function samplePdf(bins: tf.Tensor2D, weights: tf.Tensor2D, u: tf.Tensor2
   });
 }
 
-/** Identity whose gradient is zero (tfjs has no stop_gradient): the official code detaches fine depths. */
-export const stopGradient = tf.customGrad((x: tf.Tensor) => ({ value: tf.clone(x), gradFunc: () => tf.zerosLike(x) })) as (
-  x: tf.Tensor,
-) => tf.Tensor;
+/**
+ * torch's `.detach()`: a new tensor on the same data that no gradient tape links to its inputs (no kernel
+ * runs, so nothing is recorded). Index tensors derived from it (sort order, searchsorted) then stay off the
+ * differentiable path, which tfjs requires of gather indices.
+ */
+export function detach<T extends tf.Tensor>(t: T): T {
+  return tf.engine().makeTensorFromDataId(t.dataId, t.shape, t.dtype) as T;
+}
 
 /** Stratified jitter of sorted depths inside the bins between midpoints (official `perturb_points`). u: [R, S] ∈ [0, 1). */
 export function perturbDepths(z: tf.Tensor2D, u: tf.Tensor2D): tf.Tensor2D {
