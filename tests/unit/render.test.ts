@@ -219,11 +219,11 @@ describe('reference renderer on crafted scenes', () => {
 
 describe('importance sampling', () => {
   it('concentrates fine samples where the weights are, deterministic u = linspace', () => {
-    const bins = tf.tensor2d([linspace(0, 1, 11)]);
+    const bins = tf.tensor2d(linspace(0, 1, 11), [1, 11]);
     const w = new Float32Array(10);
     w[7] = 1; // all mass in [0.7, 0.8]
-    const u = tf.tensor2d([linspace(0, 1, 20)]);
-    const s = samplePdf(bins, tf.tensor2d([w]), u).dataSync();
+    const u = tf.tensor2d(linspace(0, 1, 20), [1, 20]);
+    const s = samplePdf(bins, tf.tensor2d(w, [1, 10]), u).dataSync();
     const inside = Array.from(s).filter((v) => v >= 0.7 - 1e-6 && v <= 0.8 + 1e-6).length;
     expect(inside).toBeGreaterThanOrEqual(18); // eps-smoothed pdf leaves ~1e-4 of the mass elsewhere
     for (let i = 1; i < 20; i++) expect(s[i]).toBeGreaterThanOrEqual(s[i - 1]);
