@@ -276,6 +276,8 @@ export function httpSource(baseUrl: string): WeightsSource {
   const fetchOk = async (p: string) => {
     const res = await fetch(base + p);
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    // Single-page-app servers answer unknown paths with index.html: that is a missing file, not bad JSON.
+    if ((res.headers.get('content-type') ?? '').includes('text/html')) throw new Error('not found: the server answered with an HTML page');
     return res;
   };
   return {

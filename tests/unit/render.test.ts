@@ -195,10 +195,16 @@ describe('reference renderer on crafted scenes', () => {
   // training-speed issue adds fused kernels for it.
   it('is differentiable with respect to generator parameters (cpu backend)', async () => {
     await useBackend('cpu');
-    const cfg = base;
+    // A miniature config: the pure-JS cpu backend is slow at conv gradients.
+    const cfg: ModelConfig = {
+      ...base, zDim: 32, wDim: 32,
+      triplane: { ...base.triplane, resolution: 16, channels: 8, channelBase: 128, channelMax: 16 },
+      decoder: { hidden: [16] },
+      background: { ...base.background, width: 16 },
+    };
     const g = Generator.random(cfg, 8, { perturb: 0.1 });
     const cam = [cameraFromAngles(0.1, 1.4, 1, 30)];
-    const names = ['mapping.fc0.weight', 'synthesis.tri_plane_decoder.b64.torgb.weight', `${MLP}.1.bias`, 'synthesis.bg_model.blocks.1.to_out.bias'];
+    const names = ['mapping.fc0.weight', 'synthesis.tri_plane_decoder.b16.torgb.weight', `${MLP}.1.bias`, 'synthesis.bg_model.blocks.1.to_out.bias'];
     const grads = tf.grads((...ts: tf.Tensor[]) => {
       const p = { ...g.params };
       names.forEach((n, i) => (p[n] = ts[i]));
