@@ -31,12 +31,16 @@ export function biasLrelu(x: tf.Tensor, bias: tf.Tensor, gain = Math.SQRT2, clam
 
 export type Activation = 'linear' | 'lrelu';
 
+/** The equalised-learning-rate gain of a fully connected weight: lrMul/√in. */
+export function fcWeightGain(inFeatures: number, lrMul = 1): number {
+  return lrMul / Math.sqrt(inFeatures);
+}
+
 /** Equalised-learning-rate fully connected layer: weight·(lrMul/√in), bias·lrMul. x: [B, in]. */
 export function fullyConnected(params: Params, name: string, x: tf.Tensor2D, act: Activation = 'linear', lrMul = 1): tf.Tensor2D {
   const w = param(params, `${name}.weight`);
   const b = param(params, `${name}.bias`);
-  const inF = w.shape[1]!;
-  const y = tf.matMul(x, tf.mul(w, lrMul / Math.sqrt(inF)) as tf.Tensor2D, false, true);
+  const y = tf.matMul(x, tf.mul(w, fcWeightGain(w.shape[1]!, lrMul)) as tf.Tensor2D, false, true);
   const bias = lrMul === 1 ? b : tf.mul(b, lrMul);
   return (act === 'lrelu' ? biasLrelu(y, bias) : tf.add(y, bias)) as tf.Tensor2D;
 }
@@ -96,6 +100,15 @@ export function separableFir(x: tf.Tensor4D, kind: 'up' | 'convUp'): tf.Tensor4D
 
 // ---- modulated convolutions ---------------------------------------------------------------------
 
+/**
+ * StyleGAN2 demodulation coefficients rsqrt(Σ_i (W[o, i]·s[n, i])² + 1e-8): [N, O]. `weight` is [O, I]
+ * (or, with `squared`, the per-(o, i) sum of squares already taken over the kernel).
+ */
+export function demodCoefs(weight: tf.Tensor2D, styles: tf.Tensor2D, squared = false): tf.Tensor2D {
+  const wsq = squared ? weight : tf.square(weight);
+  return tf.rsqrt(tf.add(tf.matMul(tf.square(styles), wsq as tf.Tensor2D, false, true), 1e-8)) as tf.Tensor2D;
+}
+
 export type NoiseMode = 'const' | 'random' | 'none';
 
 export interface SynthLayerOptions {
@@ -117,8 +130,7 @@ export function synthesisLayer(params: Params, name: string, x: tf.Tensor4D, w: 
   const [outC, inC] = weight.shape as number[];
   const [n, h, wd] = x.shape;
   const styles = fullyConnected(params, `${name}.affine`, w); // [N, I]
-  const wsq = tf.sum(tf.square(weight), [2, 3]) as tf.Tensor2D; // [O, I]
-  const dcoefs = tf.rsqrt(tf.add(tf.matMul(tf.square(styles), wsq, false, true), 1e-8)); // [N, O]
+  const dcoefs = demodCoefs(tf.sum(tf.square(weight), [2, 3]) as tf.Tensor2D, styles, true); // [N, O]
   const xs = tf.mul(x, tf.reshape(styles, [n, 1, 1, inC])) as tf.Tensor4D;
   let y: tf.Tensor4D;
   if (opts.up) {
@@ -165,9 +177,6 @@ export function modulatedLinear(weight: tf.Tensor, x: tf.Tensor3D, styles: tf.Te
   const n = x.shape[0];
   const xs = tf.mul(x, tf.reshape(styles, [n, 1, inC])) as tf.Tensor3D;
   let y: tf.Tensor3D = tf.matMul(xs, tf.tile(tf.expandDims(weight, 0), [n, 1, 1]) as tf.Tensor3D, false, true); // [N, P, O]
-  if (demodulate) {
-    const dcoefs = tf.rsqrt(tf.add(tf.matMul(tf.square(styles), tf.square(weight) as tf.Tensor2D, false, true), 1e-8));
-    y = tf.mul(y, tf.reshape(dcoefs, [n, 1, outC])) as tf.Tensor3D;
-  }
+  if (demodulate) y = tf.mul(y, tf.reshape(demodCoefs(weight as tf.Tensor2D, styles), [n, 1, outC])) as tf.Tensor3D;
   return y;
 }

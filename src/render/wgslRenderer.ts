@@ -1,0 +1,237 @@
+/**
+ * The viewer's renderer: WGSL ray-marching of the tfjs-synthesised tri-planes on tfjs's own GPUDevice.
+ *
+ * setLatent() hands the planes over with tensor.dataToGPU() (no CPU round trip), packs the background INR for
+ * that latent and rebuilds the occupancy grid; render() records one frame. Outputs stay on the GPU (rgba,
+ * depth, accumulation) until read back or displayed.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { ModelConfig } from '../model/config';
+import type { Params } from '../model/layers';
+import { decodeFeatures } from '../model/triplane';
+import type { Camera, Patch } from './camera';
+import { readBuffer, storageBuffer } from './gpu';
+import { decoderFloats, packBackground, packDecoder } from './gpuWeights';
+import { OccupancyPass } from './occupancyPass';
+import { FLAGS, RaymarchPass } from './raymarchPass';
+
+type GPUData = { buffer: GPUBuffer; tensorRef: tf.Tensor };
+
+export interface WgslRenderOptions {
+  width: number;
+  height: number;
+  coarse?: number;
+  fine?: number;
+  bgSteps?: number;
+  /** Same deterministic samples as the reference renderer's `deterministic` mode. */
+  deterministic?: boolean;
+  seed?: number;
+  frameIndex?: number;
+  jitter?: [number, number];
+  ignoreBg?: boolean;
+  bgOnly?: boolean;
+  whiteBack?: boolean;
+  /** Empty-space skipping with the occupancy grid and early ray termination. */
+  skipping?: boolean;
+  patch?: Patch;
+  /** Weight of this frame in the accumulation buffer (1 = replace, 1/(n+1) = running mean). */
+  blend?: number;
+}
+
+export interface WgslImage {
+  width: number;
+  height: number;
+  /** rgb (raw image space) and opacity per pixel. */
+  rgba: Float32Array;
+  depth: Float32Array;
+  /** Decoder evaluations per pixel in this frame. */
+  evalsPerPixel: number;
+}
+
+export interface WgslRendererOptions {
+  /** Largest coarse sample count per ray (sizes per-thread arrays). Default 2 × config coarse. */
+  maxCoarse?: number;
+  /** Occupancy grid side. Default 64. */
+  gridRes?: number;
+  /** Activated density below which an occupancy cell is empty: default 1e-3 / (far − near). */
+  sigmaEps?: number;
+}
+
+export class WgslRenderer {
+  private planes: GPUData | null = null;
+  private bg: GPUData | null = null;
+  private outsideEmpty = false;
+  private targets: { w: number; h: number; rgba: GPUBuffer; depth: GPUBuffer; accum: GPUBuffer } | null = null;
+  private readonly counter: GPUBuffer;
+
+  private constructor(
+    readonly device: GPUDevice,
+    readonly cfg: ModelConfig,
+    private readonly params: Params,
+    private readonly raymarch: RaymarchPass,
+    private readonly occupancy: OccupancyPass,
+    private readonly decoder: GPUData,
+    private readonly sigmaEps: number,
+  ) {
+    this.counter = storageBuffer(device, 'decoder evaluation counter', 4);
+  }
+
+  /** Needs the tfjs webgpu backend to be active: the renderer shares its device. */
+  static async create(cfg: ModelConfig, params: Params, opts: WgslRendererOptions = {}): Promise<WgslRenderer> {
+    if (tf.getBackend() !== 'webgpu') throw new Error(`the WGSL renderer needs the tfjs webgpu backend (active: ${tf.getBackend()})`);
+    // tfjs runs ops on small CPU-resident tensors on the CPU; dataToGPU then fails. Keep everything on the GPU.
+    tf.env().set('WEBGPU_CPU_FORWARD', false);
+    const device = (tf.backend() as unknown as { device: GPUDevice }).device;
+    const maxCoarse = opts.maxCoarse ?? 2 * cfg.samples.coarse;
+    const [raymarch, occupancy] = await Promise.all([
+      RaymarchPass.create(device, cfg, maxCoarse),
+      OccupancyPass.create(device, cfg, opts.gridRes ?? 64),
+    ]);
+    const packed = packDecoder(cfg, params);
+    const decoder = packed.dataToGPU() as GPUData;
+    packed.dispose();
+    const sigmaEps = opts.sigmaEps ?? 1e-3 / (cfg.camera.far - cfg.camera.near);
+    return new WgslRenderer(device, cfg, params, raymarch, occupancy, decoder, sigmaEps);
+  }
+
+  /** Adopts the tri-planes [1, R, R, 3C] and latent ws [1, numWs, wDim] of one sample. */
+  async setLatent(planes: tf.Tensor4D, ws: tf.Tensor3D): Promise<void> {
+    if (planes.shape[0] !== 1 || ws.shape[0] !== 1) throw new Error('setLatent takes one sample (batch 1)');
+    this.releaseLatent();
+    this.planes = planes.dataToGPU() as GPUData;
+    const bg = packBackground(this.cfg, this.params, ws);
+    this.bg = bg.dataToGPU() as GPUData;
+    bg.dispose();
+    // Density of the zero feature: what the decoder returns outside the scene box.
+    const sigma0T = tf.tidy(() => {
+      const zero = tf.zeros([1, 1, this.cfg.triplane.channels]) as tf.Tensor3D;
+      return tf.softplus(tf.add(tf.slice(decodeFeatures(this.cfg, this.params, zero), [0, 0, 3], [1, 1, 1]), this.cfg.densityShift));
+    });
+    const sigma0 = (await sigma0T.data())[0];
+    sigma0T.dispose();
+    this.outsideEmpty = sigma0 <= this.sigmaEps;
+    const enc = this.device.createCommandEncoder({ label: 'occupancy build' });
+    this.occupancy.encode(enc, this.planesBinding(), this.decoderBinding(), this.sigmaEps);
+    this.device.queue.submit([enc.finish()]);
+  }
+
+  private planesBinding(): GPUBufferBinding {
+    if (!this.planes) throw new Error('no latent set: call setLatent first');
+    return { buffer: this.planes.buffer, size: this.planes.tensorRef.size * 4 };
+  }
+
+  private decoderBinding(): GPUBufferBinding {
+    return { buffer: this.decoder.buffer, size: decoderFloats(this.cfg) * 4 };
+  }
+
+  private ensureTargets(w: number, h: number) {
+    if (this.targets && this.targets.w === w && this.targets.h === h) return this.targets;
+    this.destroyTargets();
+    this.targets = {
+      w,
+      h,
+      rgba: storageBuffer(this.device, 'raymarch rgba', w * h * 16),
+      depth: storageBuffer(this.device, 'raymarch depth', w * h * 4),
+      accum: storageBuffer(this.device, 'raymarch accumulation', w * h * 16),
+    };
+    return this.targets;
+  }
+
+  /** Records and submits one frame. */
+  render(camera: Camera, o: WgslRenderOptions): void {
+    const cfg = this.cfg;
+    const t = this.ensureTargets(o.width, o.height);
+    const bgModel = cfg.background.enabled;
+    if (o.bgOnly && !bgModel) throw new Error('bgOnly needs a model with a background INR');
+    const flags =
+      (o.deterministic ? FLAGS.det : 0) |
+      (o.ignoreBg ? FLAGS.ignoreBg : 0) |
+      (o.bgOnly ? FLAGS.bgOnly : 0) |
+      ((o.whiteBack ?? cfg.camera.whiteBack) ? FLAGS.whiteBack : 0) |
+      (o.skipping ? FLAGS.occupancy : 0) |
+      (bgModel ? FLAGS.bgModel : 0);
+    this.raymarch.writeFrame({
+      camera,
+      width: o.width,
+      height: o.height,
+      coarse: o.coarse ?? cfg.samples.coarse,
+      fine: o.fine ?? cfg.samples.fine,
+      bgSteps: o.bgSteps ?? cfg.background.steps,
+      flags,
+      frameIndex: o.frameIndex ?? 0,
+      seed: o.seed ?? 0,
+      jitter: o.jitter ?? [0, 0],
+      lastDelta: bgModel ? 1e-3 : 1e10,
+      patch: o.patch,
+      blend: o.blend ?? 1,
+      outsideEmpty: this.outsideEmpty,
+      gridRes: this.occupancy.gridRes,
+    });
+    this.device.queue.writeBuffer(this.counter, 0, new Uint32Array([0]));
+    const enc = this.device.createCommandEncoder({ label: 'raymarch frame' });
+    this.raymarch.encode(
+      enc,
+      {
+        planes: this.planesBinding(),
+        decoder: this.decoderBinding(),
+        background: this.bg ? { buffer: this.bg.buffer, size: Math.max(16, this.bg.tensorRef.size * 4) } : { buffer: this.counter },
+        occupancy: { buffer: this.occupancy.occupancy },
+        rgba: t.rgba,
+        depth: t.depth,
+        accum: t.accum,
+        counter: this.counter,
+      },
+      o.width,
+      o.height,
+    );
+    this.device.queue.submit([enc.finish()]);
+  }
+
+  /** Output buffers of the last frame (for display passes). */
+  get outputs(): { rgba: GPUBuffer; depth: GPUBuffer; accum: GPUBuffer; width: number; height: number } {
+    if (!this.targets) throw new Error('nothing rendered yet');
+    return { rgba: this.targets.rgba, depth: this.targets.depth, accum: this.targets.accum, width: this.targets.w, height: this.targets.h };
+  }
+
+  /** Reads the last frame back to the CPU (tests, export). */
+  async read(which: 'frame' | 'accum' = 'frame'): Promise<WgslImage> {
+    const t = this.targets;
+    if (!t) throw new Error('nothing rendered yet');
+    const n = t.w * t.h;
+    const [rgba, depth, count] = await Promise.all([
+      readBuffer(this.device, which === 'frame' ? t.rgba : t.accum, n * 16, 'rgba'),
+      readBuffer(this.device, t.depth, n * 4, 'depth'),
+      readBuffer(this.device, this.counter, 4, 'counter'),
+    ]);
+    return { width: t.w, height: t.h, rgba: new Float32Array(rgba), depth: new Float32Array(depth), evalsPerPixel: new Uint32Array(count)[0] / n };
+  }
+
+  /** Reads the occupancy grid (1 = may hold density). */
+  async readOccupancy(): Promise<Uint32Array> {
+    return new Uint32Array(await readBuffer(this.device, this.occupancy.occupancy, this.occupancy.gridRes ** 3 * 4, 'occupancy'));
+  }
+
+  private releaseLatent() {
+    this.planes?.tensorRef.dispose();
+    this.bg?.tensorRef.dispose();
+    this.planes = null;
+    this.bg = null;
+  }
+
+  private destroyTargets() {
+    if (!this.targets) return;
+    this.targets.rgba.destroy();
+    this.targets.depth.destroy();
+    this.targets.accum.destroy();
+    this.targets = null;
+  }
+
+  destroy(): void {
+    this.releaseLatent();
+    this.destroyTargets();
+    this.decoder.tensorRef.dispose();
+    this.raymarch.destroy();
+    this.occupancy.destroy();
+    this.counter.destroy();
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * The WGSL ray-marcher against its twin, the tfjs reference renderer, on the same adapter with the same
+ * deterministic samples (colours compared in display space [0, 1]).
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { Quaternion, Vector3 } from 'three';
+import { useWebGPUBackend } from '../helpers/webgpuNode';
+import { preset, type ModelConfig } from '../../src/model/config';
+import { Generator } from '../../src/model/generator';
+import { cameraFromAngles, cameraFromQuaternion, quaternionFromAngles, type Camera } from '../../src/render/camera';
+import { renderReference, type ReferenceRenderOptions } from '../../src/render/reference';
+import { WgslRenderer } from '../../src/render/wgslRenderer';
+import { RaymarchPass } from '../../src/render/raymarchPass';
+import { OccupancyPass } from '../../src/render/occupancyPass';
+import { checkedShaderModule } from '../../src/render/gpu';
+
+const disp = (v: number) => Math.min(1, Math.max(-1, v)) * 0.5 + 0.5;
+
+async function compare(cfg: ModelConfig, g: Generator, r: WgslRenderer, cam: Camera, res: number, extra: Partial<ReferenceRenderOptions> = {}) {
+  const ref = renderReference(cfg, g.params, planesT!, wsT!, [cam], { resolution: res, deterministic: true, ...extra });
+  const refRgb = await ref.rgb.data();
+  const refOp = await ref.opacity.data();
+  const refDepth = await ref.depth.data();
+  tf.dispose([ref.rgb, ref.opacity, ref.depth]);
+  r.render(cam, { width: res, height: res, deterministic: true, coarse: extra.coarse, fine: extra.fine, bgSteps: extra.bgSteps, ignoreBg: extra.ignoreBg, bgOnly: extra.bgOnly });
+  const img = await r.read();
+  let rgbErr = 0;
+  let opErr = 0;
+  let depthErr = 0;
+  for (let i = 0; i < res * res; i++) {
+    for (let k = 0; k < 3; k++) rgbErr = Math.max(rgbErr, Math.abs(disp(img.rgba[4 * i + k]) - disp(refRgb[3 * i + k])));
+    opErr = Math.max(opErr, Math.abs(img.rgba[4 * i + 3] - refOp[i]));
+    depthErr = Math.max(depthErr, Math.abs(img.depth[i] - refDepth[i]));
+  }
+  return { rgbErr, opErr, depthErr, img, refRgb };
+}
+
+let planesT: tf.Tensor4D | null = null;
+let wsT: tf.Tensor3D | null = null;
+
+describe('WGSL renderer equals the reference renderer (tiny preset, random weights)', () => {
+  const cfg = preset('tiny');
+  let g: Generator;
+  let r: WgslRenderer;
+
+  beforeAll(async () => {
+    await useWebGPUBackend();
+    g = Generator.random(cfg, 21, { perturb: 0.05 });
+    wsT = g.mapping(g.latents([5]), null, { psi: 0.7 });
+    planesT = g.synthesize(wsT);
+    r = await WgslRenderer.create(cfg, g.params);
+    await r.setLatent(planesT, wsT);
+  });
+  afterAll(() => {
+    r?.destroy();
+    g?.dispose();
+  });
+
+  const past = new Quaternion().setFromAxisAngle(new Vector3(0, 0, 1), (100 * Math.PI) / 180).multiply(quaternionFromAngles(0, Math.PI / 2));
+  const cameras: [string, () => Camera][] = [
+    ['frontal', () => cameraFromAngles(0, Math.PI / 2, 1, 30)],
+    ['oblique', () => cameraFromAngles(0.8, 1.1, 1, 30)],
+    ['pitch near 0', () => cameraFromAngles(-2.0, 0.01, 1, 30)],
+    ['pitch near π', () => cameraFromAngles(2.5, Math.PI - 0.01, 1, 30)],
+    ['past the pole', () => cameraFromQuaternion(past, 1, 30)],
+  ];
+  for (const [name, cam] of cameras) {
+    it(`full image, ${name}`, async () => {
+      const { rgbErr, opErr, depthErr } = await compare(cfg, g, r, cam(), 12);
+      expect(rgbErr, 'rgb').toBeLessThanOrEqual(2e-3);
+      expect(opErr, 'opacity').toBeLessThanOrEqual(2e-3);
+      expect(depthErr, 'depth').toBeLessThanOrEqual(2e-3);
+    });
+  }
+
+  it('foreground only and background only', async () => {
+    const cam = cameraFromAngles(0.3, 1.3, 1, 30);
+    const fg = await compare(cfg, g, r, cam, 10, { ignoreBg: true });
+    expect(fg.rgbErr).toBeLessThanOrEqual(2e-3);
+    const bg = await compare(cfg, g, r, cam, 10, { bgOnly: true });
+    expect(bg.rgbErr).toBeLessThanOrEqual(2e-3);
+    // the two differ (the test would be vacuous otherwise)
+    expect(Math.max(...Array.from(fg.refRgb).map((v, i) => Math.abs(v - bg.refRgb[i])))).toBeGreaterThan(1e-2);
+  });
+
+  it('other sample counts (coarse 32 + fine 16, 12 background steps)', async () => {
+    const { rgbErr } = await compare(cfg, g, r, cameraFromAngles(1.2, 1.7, 1, 30), 8, { coarse: 32, fine: 16, bgSteps: 12 });
+    expect(rgbErr).toBeLessThanOrEqual(2e-3);
+  });
+
+  it('every shader compiles with no errors or warnings', async () => {
+    const device = (tf.backend() as unknown as { device: GPUDevice }).device;
+    for (const [label, code] of [['raymarch', RaymarchPass.source(cfg, 48)], ['occupancy', OccupancyPass.source(cfg)]] as const) {
+      const m = device.createShaderModule({ label, code });
+      const info = await m.getCompilationInfo();
+      expect(info.messages.map((x) => `${x.type}: ${x.message}`)).toEqual([]);
+    }
+    await expect(checkedShaderModule(device, 'broken', 'fn f( {')).rejects.toThrow(/did not compile cleanly/);
+  });
+});
