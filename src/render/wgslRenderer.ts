@@ -17,6 +17,17 @@ import { FLAGS, RaymarchPass } from './raymarchPass';
 
 type GPUData = { buffer: GPUBuffer; tensorRef: tf.Tensor };
 
+/**
+ * tensor.dataToGPU() for any tensor: one that still lives on the CPU (made from an array and never used by
+ * a GPU op) is first copied through a GPU op.
+ */
+function toGPU(t: tf.Tensor): GPUData {
+  const staged = tf.tidy(() => tf.mul(t, 1));
+  const d = staged.dataToGPU() as GPUData;
+  staged.dispose();
+  return d;
+}
+
 export interface WgslRenderOptions {
   width: number;
   height: number;
@@ -88,7 +99,7 @@ export class WgslRenderer {
       OccupancyPass.create(device, cfg, opts.gridRes ?? 64),
     ]);
     const packed = packDecoder(cfg, params);
-    const decoder = packed.dataToGPU() as GPUData;
+    const decoder = toGPU(packed);
     packed.dispose();
     const sigmaEps = opts.sigmaEps ?? 1e-3 / (cfg.camera.far - cfg.camera.near);
     return new WgslRenderer(device, cfg, params, raymarch, occupancy, decoder, sigmaEps);
@@ -98,9 +109,9 @@ export class WgslRenderer {
   async setLatent(planes: tf.Tensor4D, ws: tf.Tensor3D): Promise<void> {
     if (planes.shape[0] !== 1 || ws.shape[0] !== 1) throw new Error('setLatent takes one sample (batch 1)');
     this.releaseLatent();
-    this.planes = planes.dataToGPU() as GPUData;
+    this.planes = toGPU(planes);
     const bg = packBackground(this.cfg, this.params, ws);
-    this.bg = bg.dataToGPU() as GPUData;
+    this.bg = toGPU(bg);
     bg.dispose();
     // Density of the zero feature: what the decoder returns outside the scene box.
     const sigma0T = tf.tidy(() => {

@@ -12,7 +12,7 @@
 //
 // Empty-space skipping (FLAG_OCCUPANCY): samples inside cells that the occupancy grid marks empty are not
 // decoded (σ taken as 0); samples outside the scene box are skipped when the decoder's density of the zero
-// feature is negligible (frame.outsideEmpty); marching stops once T < 1e-4.
+// feature is negligible (frame.outsideEmpty); coarse decoding and marching stop once T < T_EPS.
 //
 // Bindings: 0 uniform Frame; 1 planes (f32 NHWC [R, R, 3C]); 2 decoder weights; 3 background weights;
 // 4 occupancy (u32 per cell, 1 = may hold density); 5 output rgba (rgb, opacity); 6 output depth;
@@ -76,8 +76,13 @@ fn occupied(p: vec3f) -> bool {
   return occupancy[(cell.z * frame.gridRes + cell.y) * frame.gridRes + cell.x] != 0u;
 }
 
+/// Raw output standing for "no density here" (softplus(−1e30) = 0).
+const EMPTY = vec4f(0.0, 0.0, 0.0, -1e30);
+/// Transmittance below which the rest of a ray cannot change the pixel by more than ~1e-3 (skipping only).
+const T_EPS = 1e-3;
+
 fn query(p: vec3f) -> vec4f {
-  if (!occupied(p)) { return vec4f(0.0, 0.0, 0.0, -1e30); }
+  if (!occupied(p)) { return EMPTY; }
   evals += 1u;
   return queryTriplane(p);
 }
@@ -140,7 +145,14 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
         zc[i] = lo + (hi - lo) * pcg();
       }
     }
-    for (var i = 0u; i < S; i++) { oc[i] = query(o + d * zc[i]); }
+    // With skipping, coarse samples behind an opaque front (T < T_EPS) are not decoded either.
+    var Tc = 1.0;
+    for (var i = 0u; i < S; i++) {
+      if (skipping && Tc < T_EPS) { oc[i] = EMPTY; continue; }
+      oc[i] = query(o + d * zc[i]);
+      let delta = select(zc[min(i + 1u, S - 1u)] - zc[i], frame.lastDelta, i == S - 1u);
+      Tc = Tc * exp(-delta * softplus(oc[i].w + frame.densityShift));
+    }
 
     // Inverse CDF of the coarse weights over the bin mid-points (samplePdf in volume.ts).
     var cdf: array<f32, MAX_COARSE>;
@@ -170,9 +182,11 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     var havePrev = false;
     var prevZ = 0.0;
     var prevOut = vec4f(0.0);
+    var zf = 3.4e38;
+    var fineReady = false;
     loop {
-      var zf = 3.4e38;
-      if (k < K) {
+      // The next fine depth (drawn once per k: u must not be re-drawn while coarse samples are taken).
+      if (k < K && !fineReady) {
         var u: f32;
         if (det) { u = linspaceAt(0.0, 1.0, k, K); }
         else { u = (f32(k) + pcg()) / f32(K); }
@@ -186,6 +200,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
         var denom = ca - cb;
         if (denom < 1e-5) { denom = 1.0; }
         zf = bb + (u - cb) / denom * (ba - bb);
+        fineReady = true;
       }
       if (i >= S && k >= K) { break; }
       var z: f32;
@@ -198,12 +213,13 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
         z = zf;
         out = query(o + d * zf);
         k++;
+        fineReady = false;
       }
       if (havePrev) { _ = composite(&acc, prevOut, prevZ, z - prevZ, frame.densityShift); }
       havePrev = true;
       prevZ = z;
       prevOut = out;
-      if (skipping && acc.T < 1e-4) { havePrev = false; break; }
+      if (skipping && acc.T < T_EPS) { havePrev = false; break; }
     }
     if (havePrev) { _ = composite(&acc, prevOut, prevZ, frame.lastDelta, frame.densityShift); }
   }
