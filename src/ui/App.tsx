@@ -1,27 +1,25 @@
 import { useEffect, useRef, useState } from 'react';
 import { useViewer } from './store';
-import { currentModel, initWebGPU, loadModel, renderPreview } from './engine';
+import { compareWithReference, drawView, initWebGPU, loadModel, setSeed, snapshotCanvas, type ViewParams } from './engine';
 import { bundledModelFromUrl } from './modelUrl';
 
-const PREVIEW_RES = 32;
+const VIEW_RES = 64;
 
 export function App() {
   const s = useViewer();
   const canvas = useRef<HTMLCanvasElement>(null);
   const [seedText, setSeedText] = useState('0');
+  const [yaw, setYaw] = useState(0.6);
+  const [pitch, setPitch] = useState(1.2);
 
-  async function draw(seed: number) {
-    const model = currentModel();
-    if (!model) return;
-    s.set({ status: 'rendering', message: `Synthesising and rendering seed ${seed}…` });
-    const p = await renderPreview(model, seed, useViewer.getState().psi, PREVIEW_RES);
-    const ctx = canvas.current?.getContext('2d');
-    if (ctx) {
-      canvas.current!.width = p.width;
-      canvas.current!.height = p.height;
-      ctx.putImageData(new ImageData(new Uint8ClampedArray(p.pixels), p.width, p.height), 0, 0);
-    }
-    s.set({ status: 'ready', message: `Seed ${seed}`, seed, synthMs: p.synthMs, renderMs: p.renderMs });
+  const view = (): ViewParams => ({ yaw, pitch, resolution: VIEW_RES, mode: 'rgb', skipping: true });
+
+  async function showSeed(seed: number) {
+    s.set({ status: 'synthesizing', message: `Synthesising seed ${seed}…` });
+    const synthMs = await setSeed(seed, useViewer.getState().psi);
+    s.set({ status: 'rendering', message: 'Rendering…', synthMs });
+    const r = await drawView(canvas.current!, view());
+    s.set({ status: 'ready', message: `Seed ${seed}`, seed, renderMs: r.ms, evalsPerPixel: r.evalsPerPixel });
   }
 
   useEffect(() => {
@@ -34,13 +32,22 @@ export function App() {
           s.set({ message: `Loading weights… ${(loaded / 1e6).toFixed(1)} / ${(total / 1e6).toFixed(1)} MB` }),
         );
         s.set({ modelName: m.generator.config.name, modelMeta: m.meta });
-        await draw(0);
+        Object.assign((window as unknown as { __epigraf: object }).__epigraf, { compareWithReference: () => compareWithReference(view()), snapshotCanvas });
+        await showSeed(0);
       } catch (e) {
         s.set({ status: 'error', message: (e as Error).message });
       }
     })();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
+
+  useEffect(() => {
+    if (useViewer.getState().status !== 'ready') return;
+    drawView(canvas.current!, view())
+      .then((r) => s.set({ renderMs: r.ms, evalsPerPixel: r.evalsPerPixel }))
+      .catch((e) => s.set({ status: 'error', message: String(e.message) }));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [yaw, pitch]);
 
   const busy = s.status !== 'ready' && s.status !== 'error';
   return (
@@ -54,9 +61,9 @@ export function App() {
       <canvas
         ref={canvas}
         aria-label="Rendered view of the generated object"
-        width={PREVIEW_RES}
-        height={PREVIEW_RES}
-        style={{ width: 384, height: 384, imageRendering: 'pixelated', background: '#ddd', display: 'block' }}
+        width={384}
+        height={384}
+        style={{ width: 384, height: 384, background: '#ddd', display: 'block' }}
       />
       <p data-testid="status" data-status={s.status} role={s.status === 'error' ? 'alert' : 'status'}>
         {s.message}
@@ -65,7 +72,7 @@ export function App() {
         onSubmit={(e) => {
           e.preventDefault();
           const seed = Number(seedText);
-          if (Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff) void draw(seed).catch((err) => s.set({ status: 'error', message: String(err.message) }));
+          if (Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff) void showSeed(seed).catch((err) => s.set({ status: 'error', message: String(err.message) }));
           else s.set({ message: `Seed must be an integer in [0, 4294967295] (got "${seedText}")` });
         }}
       >
@@ -76,13 +83,23 @@ export function App() {
           Render
         </button>
       </form>
+      <label style={{ display: 'block' }}>
+        Yaw <input type="range" aria-label="Yaw" min={-Math.PI} max={Math.PI} step={0.01} value={yaw} disabled={busy} onChange={(e) => setYaw(Number(e.target.value))} />
+      </label>
+      <label style={{ display: 'block' }}>
+        Pitch <input type="range" aria-label="Pitch" min={0.01} max={Math.PI - 0.01} step={0.01} value={pitch} disabled={busy} onChange={(e) => setPitch(Number(e.target.value))} />
+      </label>
       <dl style={{ fontSize: 13, color: '#444' }}>
         <dt>Model</dt>
         <dd data-testid="model-name">{s.modelName || '—'}</dd>
         <dt>Backend</dt>
         <dd data-testid="backend">{s.backend ? `${s.backend} (${s.adapter})` : '—'}</dd>
         <dt>Timing</dt>
-        <dd>{s.status === 'ready' ? `synthesis ${s.synthMs.toFixed(0)} ms, render ${s.renderMs.toFixed(0)} ms at ${PREVIEW_RES}²` : '—'}</dd>
+        <dd data-testid="timing">
+          {s.status === 'ready'
+            ? `synthesis ${s.synthMs.toFixed(0)} ms; WGSL render ${s.renderMs.toFixed(0)} ms at ${VIEW_RES}², ${s.evalsPerPixel.toFixed(1)} decoder evaluations per pixel`
+            : '—'}
+        </dd>
       </dl>
     </main>
   );

@@ -1,14 +1,15 @@
 /**
- * The viewer's engine: owns the tfjs backend, the loaded generator and its tri-planes. React components call
- * it and render what it reports through the store; they hold no GPU resources themselves.
+ * The viewer's engine: owns the tfjs backend, the loaded generator, its tri-planes and the WGSL renderer.
+ * React components call it and render what it reports through the store; they hold no GPU resources.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Generator } from '../model/generator';
 import { httpSource, loadWeights, type ModelMeta } from '../model/weights';
 import { zFromSeed } from '../model/prng';
-import { cameraFromAngles } from '../render/camera';
+import { cameraFromAngles, type Camera } from '../render/camera';
 import { renderReference } from '../render/reference';
-import type { ModelConfig } from '../model/config';
+import { WgslRenderer } from '../render/wgslRenderer';
+import { DisplayPass, type DisplayMode } from '../render/displayPass';
 
 export interface BackendInfo {
   backend: string;
@@ -28,17 +29,42 @@ export async function initWebGPU(): Promise<BackendInfo> {
 
 export interface LoadedModel {
   generator: Generator;
+  renderer: WgslRenderer;
   meta: ModelMeta;
   url: string;
 }
 
-let current: LoadedModel | null = null;
+interface Latent {
+  seed: number;
+  psi: number;
+  ws: tf.Tensor3D;
+  planes: tf.Tensor4D;
+}
 
-/** Loads a model; on failure the current model stays loaded and the error propagates with the file named. */
+let current: LoadedModel | null = null;
+let latent: Latent | null = null;
+let display: { pass: DisplayPass; context: GPUCanvasContext; canvas: HTMLCanvasElement } | null = null;
+
+/**
+ * Loads a model and compiles its renderer; on any failure the current model stays loaded and the error
+ * propagates with the file named.
+ */
 export async function loadModel(url: string, onProgress?: (loaded: number, total: number) => void): Promise<LoadedModel> {
   const w = await loadWeights(httpSource(url), onProgress);
-  const next: LoadedModel = { generator: Generator.fromArrays(w.config, w.arrays), meta: w.meta, url };
-  current?.generator.dispose();
+  const generator = Generator.fromArrays(w.config, w.arrays);
+  let renderer: WgslRenderer;
+  try {
+    renderer = await WgslRenderer.create(w.config, generator.params);
+  } catch (e) {
+    generator.dispose();
+    throw e;
+  }
+  const next: LoadedModel = { generator, renderer, meta: w.meta, url };
+  releaseLatent();
+  if (current) {
+    current.renderer.destroy();
+    current.generator.dispose();
+  }
   current = next;
   return next;
 }
@@ -47,32 +73,112 @@ export function currentModel(): LoadedModel | null {
   return current;
 }
 
-export interface Preview {
-  width: number;
-  height: number;
-  pixels: Uint8ClampedArray; // RGBA
-  synthMs: number;
-  renderMs: number;
+function releaseLatent() {
+  if (latent) tf.dispose([latent.ws, latent.planes]);
+  latent = null;
 }
 
-/** Synthesises the tri-planes for a seed and renders one view with the reference renderer. */
-export async function renderPreview(model: LoadedModel, seed: number, psi: number, resolution: number, yaw = 0.6, pitch = 1.2): Promise<Preview> {
+/** Maps and synthesises the tri-planes of a seed; the previous planes stay in use until these are ready. */
+export async function setSeed(seed: number, psi: number): Promise<number> {
+  const model = current;
+  if (!model) throw new Error('no model loaded');
   const g = model.generator;
-  const cfg: ModelConfig = g.config;
   const t0 = performance.now();
-  const ws = tf.tidy(() => g.mapping(tf.tensor2d(zFromSeed(seed, cfg.zDim), [1, cfg.zDim]), null, { psi }));
+  const ws = tf.tidy(() => g.mapping(tf.tensor2d(zFromSeed(seed, g.config.zDim), [1, g.config.zDim]), null, { psi }));
   const planes = g.synthesize(ws);
-  await planes.data(); // wait for the GPU so the timing is honest
-  const t1 = performance.now();
-  const cam = cameraFromAngles(yaw, pitch, cfg.camera.radius, cfg.camera.fovDeg);
-  const out = renderReference(cfg, g.params, planes, ws, [cam], { resolution, deterministic: true, chunkRays: 1024 });
-  const rgb = await out.rgb.data();
-  const t2 = performance.now();
-  tf.dispose([ws, planes, out.rgb, out.depth, out.opacity]);
-  const pixels = new Uint8ClampedArray(resolution * resolution * 4);
-  for (let i = 0; i < resolution * resolution; i++) {
-    for (let k = 0; k < 3; k++) pixels[4 * i + k] = Math.round((Math.min(1, Math.max(-1, rgb[3 * i + k])) * 0.5 + 0.5) * 255);
-    pixels[4 * i + 3] = 255;
+  await model.renderer.setLatent(planes, ws);
+  await planes.data(); // settle the GPU queue so the timing is honest
+  releaseLatent();
+  latent = { seed, psi, ws, planes };
+  return performance.now() - t0;
+}
+
+export function attachCanvas(canvas: HTMLCanvasElement): GPUCanvasContext {
+  const device = (tf.backend() as unknown as { device: GPUDevice }).device;
+  const context = canvas.getContext('webgpu');
+  if (!context) throw new Error('the canvas has no WebGPU context');
+  const format = navigator.gpu.getPreferredCanvasFormat();
+  // COPY_SRC lets tests read back exactly what was drawn (headless screenshots do not capture WebGPU canvases).
+  context.configure({ device, format, alphaMode: 'opaque', usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_SRC });
+  return context;
+}
+
+export interface ViewParams {
+  yaw: number;
+  pitch: number;
+  resolution: number;
+  mode: DisplayMode;
+  skipping: boolean;
+}
+
+export function viewCamera(v: ViewParams): Camera {
+  const cfg = current!.generator.config;
+  return cameraFromAngles(v.yaw, v.pitch, cfg.camera.radius, cfg.camera.fovDeg);
+}
+
+/** Renders the current latent with the WGSL renderer and shows it on the canvas; returns ms and evals/pixel. */
+export async function drawView(canvas: HTMLCanvasElement, v: ViewParams): Promise<{ ms: number; evalsPerPixel: number }> {
+  const model = current;
+  if (!model || !latent) throw new Error('nothing to draw yet');
+  const device = (tf.backend() as unknown as { device: GPUDevice }).device;
+  if (!display || display.canvas !== canvas) {
+    const context = attachCanvas(canvas);
+    display = { pass: await DisplayPass.create(device, navigator.gpu.getPreferredCanvasFormat()), context, canvas };
   }
-  return { width: resolution, height: resolution, pixels, synthMs: t1 - t0, renderMs: t2 - t1 };
+  const t0 = performance.now();
+  model.renderer.render(viewCamera(v), { width: v.resolution, height: v.resolution, skipping: v.skipping, deterministic: true });
+  const cfg = model.generator.config;
+  display.pass.draw(display.context.getCurrentTexture(), model.renderer.outputs, v.mode, cfg.camera.near, cfg.camera.far);
+  const img = await model.renderer.read(); // also waits for the GPU
+  return { ms: performance.now() - t0, evalsPerPixel: img.evalsPerPixel };
+}
+
+/**
+ * Test hook: draws the last frame onto the canvas texture and reads that texture back (RGBA8, top row first;
+ * BGRA canvases are swizzled to RGBA).
+ */
+export async function snapshotCanvas(mode: DisplayMode = 'rgb'): Promise<{ width: number; height: number; rgba: number[] }> {
+  if (!display || !current) throw new Error('nothing displayed yet');
+  const device = (tf.backend() as unknown as { device: GPUDevice }).device;
+  const tex = display.context.getCurrentTexture();
+  const cfg = current.generator.config;
+  display.pass.draw(tex, current.renderer.outputs, mode, cfg.camera.near, cfg.camera.far);
+  const bytesPerRow = Math.ceil((tex.width * 4) / 256) * 256;
+  const buf = device.createBuffer({ label: 'canvas snapshot', size: bytesPerRow * tex.height, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+  const enc = device.createCommandEncoder({ label: 'canvas snapshot copy' });
+  enc.copyTextureToBuffer({ texture: tex }, { buffer: buf, bytesPerRow }, [tex.width, tex.height]);
+  device.queue.submit([enc.finish()]);
+  await buf.mapAsync(GPUMapMode.READ);
+  const src = new Uint8Array(buf.getMappedRange());
+  const bgra = tex.format.startsWith('bgra');
+  const rgba: number[] = [];
+  for (let y = 0; y < tex.height; y++)
+    for (let x = 0; x < tex.width; x++) {
+      const o = y * bytesPerRow + 4 * x;
+      rgba.push(bgra ? src[o + 2] : src[o], src[o + 1], bgra ? src[o] : src[o + 2], src[o + 3]);
+    }
+  buf.unmap();
+  buf.destroy();
+  return { width: tex.width, height: tex.height, rgba };
+}
+
+/**
+ * Test hook: renders the current view with both renderers (same deterministic samples, no skipping) and
+ * returns the largest colour difference in display space.
+ */
+export async function compareWithReference(v: ViewParams): Promise<{ maxAbsError: number; pixels: number }> {
+  const model = current;
+  if (!model || !latent) throw new Error('nothing to compare yet');
+  const cfg = model.generator.config;
+  const cam = viewCamera(v);
+  model.renderer.render(cam, { width: v.resolution, height: v.resolution, deterministic: true });
+  const img = await model.renderer.read();
+  const ref = renderReference(cfg, model.generator.params, latent.planes, latent.ws, [cam], { resolution: v.resolution, deterministic: true, chunkRays: 1024 });
+  const rgb = await ref.rgb.data();
+  tf.dispose([ref.rgb, ref.depth, ref.opacity]);
+  const d = (x: number) => Math.min(1, Math.max(-1, x)) * 0.5 + 0.5;
+  let maxAbsError = 0;
+  for (let i = 0; i < v.resolution * v.resolution; i++)
+    for (let k = 0; k < 3; k++) maxAbsError = Math.max(maxAbsError, Math.abs(d(img.rgba[4 * i + k]) - d(rgb[3 * i + k])));
+  return { maxAbsError, pixels: v.resolution * v.resolution };
 }

@@ -17,6 +17,7 @@ export interface ViewerState {
   /** Milliseconds of the last synthesis and render. */
   synthMs: number;
   renderMs: number;
+  evalsPerPixel: number;
   set: (patch: Partial<Omit<ViewerState, 'set'>>) => void;
 }
 
@@ -31,5 +32,6 @@ export const useViewer = create<ViewerState>((set) => ({
   psi: 0.7,
   synthMs: 0,
   renderMs: 0,
+  evalsPerPixel: 0,
   set: (patch) => set(patch),
 }));
