@@ -99,3 +99,26 @@ describe('WGSL renderer equals the reference renderer (tiny preset, random weigh
     await expect(checkedShaderModule(device, 'broken', 'fn f( {')).rejects.toThrow(/did not compile cleanly/);
   });
 });
+
+describe('WGSL renderer with the official preset’s shapes (512² × 32 × 3 planes, 64-wide decoder, 128-wide INR, 96 + 96 samples)', () => {
+  it('equals the reference at a small resolution', async () => {
+    await useWebGPUBackend();
+    const cfg = preset('official');
+    const g = Generator.random(cfg, 1, { perturb: 0.05 });
+    const ws = g.mapping(g.latents([9]), null, { psi: 0.7 });
+    // Synthesising 512² planes on lavapipe takes minutes; random planes exercise the same shapes and lookups.
+    const planes = tf.mul(tf.randomNormal([1, 512, 512, 96], 0, 1, 'float32', 5), 0.5) as tf.Tensor4D;
+    const r = await WgslRenderer.create(cfg, g.params);
+    await r.setLatent(planes, ws);
+    planesT = planes;
+    wsT = ws;
+    for (const cam of [cameraFromAngles(0.3, 1.3, 1, 30), cameraFromAngles(-1.4, 0.02, 1, 30)]) {
+      const { rgbErr, depthErr } = await compare(cfg, g, r, cam, 6);
+      expect(rgbErr).toBeLessThanOrEqual(2e-3);
+      expect(depthErr).toBeLessThanOrEqual(2e-3);
+    }
+    r.destroy();
+    g.dispose();
+    tf.dispose([planes, ws]);
+  });
+});
