@@ -17,8 +17,16 @@ export async function filesFromDir(dir: string): Promise<Map<string, Uint8Array>
     }
     for (const entry of entries) {
       const path = rel === '' ? entry.name : `${rel}/${entry.name}`;
-      if (entry.isDirectory()) await walk(path);
-      else if (isDatasetFile(path)) files.set(path, new Uint8Array(await readFile(join(root, path))));
+      // Hidden folders (.git, …) never hold dataset files; isDatasetFile would drop their contents anyway.
+      if (entry.isDirectory()) {
+        if (!entry.name.startsWith('.')) await walk(path);
+      } else if (isDatasetFile(path)) {
+        try {
+          files.set(path, new Uint8Array(await readFile(join(root, path))));
+        } catch (e) {
+          throw new DatasetError(path, `unreadable file (${e instanceof Error ? e.message : String(e)})`);
+        }
+      }
     }
   };
   await walk('');

@@ -93,14 +93,17 @@ function collectImages(files: Map<string, Uint8Array>): Map<string, string> {
   for (const path of [...files.keys()].sort()) {
     const ext = extensionOf(path);
     if (!IMAGE_EXTENSIONS.has(ext)) continue;
-    if (JPEG_EXTENSIONS.has(ext)) throw new DatasetError(path, 'JPEG images are not supported in this build; convert the dataset to PNG');
-    if (ext !== 'png') throw new DatasetError(path, `.${ext} images are not supported; convert the dataset to PNG`);
     const name = stripImageExtension(path);
     const other = byName.get(name);
     if (other !== undefined) {
       throw new DatasetError(path, `duplicate image name "${name}" (also ${other}); names are compared without extension`);
     }
     byName.set(name, path);
+  }
+  for (const path of byName.values()) {
+    const ext = extensionOf(path);
+    if (JPEG_EXTENSIONS.has(ext)) throw new DatasetError(path, 'JPEG images are not supported in this build; convert the dataset to PNG');
+    if (ext !== 'png') throw new DatasetError(path, `.${ext} images are not supported; convert the dataset to PNG`);
   }
   return byName;
 }

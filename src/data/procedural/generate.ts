@@ -48,7 +48,7 @@ export function renderSettings(resolution: number, aa = 2): RenderSettings {
 }
 
 /** Bounding box of the solid (distance < 0) over a grid; null when nothing is solid. */
-export function solidBounds(scene: Scene, extent = 2.6, n = 52): { min: Vec3; max: Vec3 } | null {
+export function solidBounds(scene: Pick<Scene, 'distance'>, extent = 2.6, n = 52): { min: Vec3; max: Vec3 } | null {
   const min: Vec3 = [Infinity, Infinity, Infinity];
   const max: Vec3 = [-Infinity, -Infinity, -Infinity];
   const h = (2 * extent) / (n - 1);
@@ -68,6 +68,16 @@ export function solidBounds(scene: Scene, extent = 2.6, n = 52): { min: Vec3; ma
         }
       }
   return Number.isFinite(min[0]) ? { min, max } : null;
+}
+
+/** Protocol filter on the normalised bounding box (each side ≤ 2). */
+export function bboxProductOk(sides: Vec3): boolean {
+  return sides[0] * sides[1] * sides[2] >= MIN_BBOX_PRODUCT;
+}
+
+/** Protocol filter on the mean alpha coverage over an object's views. */
+export function coverageOk(coverages: number[]): boolean {
+  return coverages.reduce((a, b) => a + b, 0) / coverages.length >= MIN_COVERAGE;
 }
 
 /** Places raw parts in the world: box centre → origin, longest side → 2·OBJECT_SCALE. */
@@ -118,26 +128,25 @@ export function generateObject(index: number, o: DatasetOptions): ObjectSample {
       continue;
     }
     const { scene, sides } = normalise(raw.parts, b);
-    const product = sides[0] * sides[1] * sides[2];
-    if (product < MIN_BBOX_PRODUCT) {
-      rejected.push(`attempt ${attempt}: bounding-box product ${product.toFixed(2)} < ${MIN_BBOX_PRODUCT}`);
+    if (!bboxProductOk(sides)) {
+      rejected.push(`attempt ${attempt}: bounding-box product ${(sides[0] * sides[1] * sides[2]).toFixed(2)} < ${MIN_BBOX_PRODUCT}`);
       continue;
     }
-    const sky = o.background === 'env' ? randomSky(rng) : 'white';
+    // The sky has its own stream, so both background variants share objects and cameras.
+    const skyRng = new MT19937((objectSeed ^ 0x5bd1e995) >>> 0);
+    const sky = o.background === 'env' ? randomSky(() => skyRng.random()) : 'white';
     const views = [];
-    let coverage = 0;
     for (let v = 0; v < o.views; v++) {
       const { yaw, pitch } = sphericalUniform(rng);
       const premul = renderView(scene, yaw, pitch, settings);
       let a = 0;
       for (let i = 3; i < premul.length; i += 4) a += premul[i];
       const cov = a / (o.resolution * o.resolution);
-      coverage += cov;
       views.push({ yaw, pitch, rgba: composite(premul, sky, { yaw, pitch, s: settings }), coverage: cov });
     }
-    coverage /= o.views;
-    if (coverage < MIN_COVERAGE) {
-      rejected.push(`attempt ${attempt}: mean alpha coverage ${coverage.toFixed(3)} < ${MIN_COVERAGE}`);
+    const coverages = views.map((v) => v.coverage);
+    if (!coverageOk(coverages)) {
+      rejected.push(`attempt ${attempt}: mean alpha coverage below ${MIN_COVERAGE}`);
       continue;
     }
     return { family, label, objectSeed, views, bboxSides: sides, rejected };
