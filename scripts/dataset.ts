@@ -13,7 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { cpus } from 'node:os';
 import { zipSync } from 'fflate';
 import type { DatasetOptions } from '../src/data/procedural/generate';
-import { writeDatasetJson, type DatasetJsonEntry } from '../src/data/datasetJson';
+import { datasetFiles, type RenderedObject } from '../src/data/procedural/files';
 
 interface Args extends DatasetOptions {
   out: string;
@@ -51,14 +51,10 @@ function parseArgs(argv: string[]): Args {
   };
 }
 
-const imagePath = (i: number) => `${String(Math.floor(i / 1000)).padStart(5, '0')}/img${String(i).padStart(8, '0')}.png`;
-
 async function main() {
   const a = parseArgs(process.argv.slice(2));
   const t0 = performance.now();
-  const files: Record<string, Uint8Array> = {};
-  const entries: DatasetJsonEntry[] = [];
-  const results: { label: number; views: { yaw: number; pitch: number; png: Uint8Array }[] }[] = new Array(a.objects);
+  const results: RenderedObject[] = new Array(a.objects);
   let done = 0;
   let rejected = 0;
   const progress = () => {
@@ -94,14 +90,8 @@ async function main() {
     }),
   );
   process.stderr.write('\n');
-  let i = 0;
-  for (const r of results)
-    for (const v of r.views) {
-      const p = imagePath(i++);
-      files[p] = v.png;
-      entries.push({ path: p, yaw: v.yaw, pitch: v.pitch, roll: 0, label: r.label });
-    }
-  files['dataset.json'] = new TextEncoder().encode(writeDatasetJson(entries));
+  const files = Object.fromEntries(datasetFiles(results));
+  const i = results.reduce((n, r) => n + r.views.length, 0);
   if (a.zip) {
     const zipPath = a.out.endsWith('.zip') ? a.out : `${a.out}.zip`;
     mkdirSync(dirname(zipPath), { recursive: true });

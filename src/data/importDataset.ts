@@ -70,7 +70,9 @@ export function filesFromZip(bytes: Uint8Array, label = 'zip'): Map<string, Uint
 }
 
 function readJson(files: Map<string, Uint8Array>, where: string): { file: string; json: DatasetJson } {
-  const found = [...files.keys()].filter((p) => p.split('/').pop() === DATASET_JSON).sort();
+  // Shallowest first, so the error names the stray copy rather than the root one.
+  const depth = (p: string) => p.split('/').length;
+  const found = [...files.keys()].filter((p) => p.split('/').pop() === DATASET_JSON).sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : 1));
   if (found.length === 0) {
     throw new DatasetError(DATASET_JSON, `missing from ${where}; an EpiGRAF dataset needs one dataset.json with the camera angles of every image`);
   }
@@ -171,12 +173,15 @@ function checkNoStrayEntries(json: DatasetJson, paths: Map<string, string>, json
 
 /**
  * `files` maps paths relative to the dataset root (forward slashes) to their bytes, e.g. from
- * filesFromZip or filesFromDir. Throws only DatasetError for bad input.
+ * filesFromZip or filesFromDir; one folder wrapping everything is dropped. Throws only DatasetError for
+ * bad input.
  */
 export async function importDataset(files: Map<string, Uint8Array>, opts: ImportOptions = {}): Promise<EpigrafDataset> {
   const where = opts.label ?? 'the dataset';
-  const relevant = new Map<string, Uint8Array>();
-  for (const [p, b] of files) if (isDatasetFile(p)) relevant.set(normalizePath(p), b);
+  const picked = new Map<string, Uint8Array>();
+  for (const [p, b] of files) if (isDatasetFile(p)) picked.set(normalizePath(p), b);
+  // Browser folder pickers prefix every path with the picked folder's name.
+  const relevant = stripCommonFolder(picked);
   const { file: jsonFile, json } = readJson(relevant, where);
   const paths = collectImages(relevant);
   if (paths.size === 0) throw new DatasetError(opts.label ?? '.', 'no images found (expected PNG files next to dataset.json)');

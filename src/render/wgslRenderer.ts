@@ -217,6 +217,13 @@ export class WgslRenderer {
     return { width: t.w, height: t.h, rgba: new Float32Array(rgba), depth: new Float32Array(depth), evalsPerPixel: new Uint32Array(count)[0] / n };
   }
 
+  /** Decoder evaluations per pixel of the last frame (reads 4 bytes; waits for the GPU). */
+  async readEvalsPerPixel(): Promise<number> {
+    const t = this.targets;
+    if (!t) throw new Error('nothing rendered yet');
+    return new Uint32Array(await readBuffer(this.device, this.counter, 4, 'counter'))[0] / (t.w * t.h);
+  }
+
   /** Reads the occupancy grid (1 = may hold density). */
   async readOccupancy(): Promise<Uint32Array> {
     return new Uint32Array(await readBuffer(this.device, this.occupancy.occupancy, this.occupancy.gridRes ** 3 * 4, 'occupancy'));

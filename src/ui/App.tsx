@@ -1,25 +1,28 @@
 import { useEffect, useRef, useState } from 'react';
 import { useViewer } from './store';
-import { compareWithReference, drawView, initWebGPU, loadModel, setSeed, snapshotCanvas, type ViewParams } from './engine';
+import { compareWithReference, currentModel, drawFrame, initWebGPU, loadModel, setSeed, snapshotCanvas } from './engine';
 import { bundledModelFromUrl } from './modelUrl';
+import { OrbitController } from './orbit';
+import { jitterAt } from './progressive';
 
-const VIEW_RES = 64;
+/** Still views refine to this resolution over PROGRESSIVE_FRAMES jittered frames; moving views use MOVING_RES. */
+const FULL_RES = 64;
+const MOVING_RES = 32;
+const PROGRESSIVE_FRAMES = 8;
 
 export function App() {
   const s = useViewer();
   const canvas = useRef<HTMLCanvasElement>(null);
+  const orbit = useRef<OrbitController | null>(null);
+  const loop = useRef({ dragging: false, moved: true, frame: 0, busy: false, lastX: 0, lastY: 0 });
   const [seedText, setSeedText] = useState('0');
-  const [yaw, setYaw] = useState(0.6);
-  const [pitch, setPitch] = useState(1.2);
-
-  const view = (): ViewParams => ({ yaw, pitch, resolution: VIEW_RES, mode: 'rgb', skipping: true });
+  const frames = useRef(0);
 
   async function showSeed(seed: number) {
     s.set({ status: 'synthesizing', message: `Synthesising seed ${seed}…` });
     const synthMs = await setSeed(seed, useViewer.getState().psi);
-    s.set({ status: 'rendering', message: 'Rendering…', synthMs });
-    const r = await drawView(canvas.current!, view());
-    s.set({ status: 'ready', message: `Seed ${seed}`, seed, renderMs: r.ms, evalsPerPixel: r.evalsPerPixel });
+    loop.current.moved = true;
+    s.set({ status: 'ready', message: `Seed ${seed}`, seed, synthMs });
   }
 
   useEffect(() => {
@@ -31,8 +34,14 @@ export function App() {
         const m = await loadModel(`weights/${name}/`, (loaded, total) =>
           s.set({ message: `Loading weights… ${(loaded / 1e6).toFixed(1)} / ${(total / 1e6).toFixed(1)} MB` }),
         );
+        const cam = m.generator.config.camera;
+        orbit.current = new OrbitController({ radius: cam.radius, fovDeg: cam.fovDeg, homeYaw: 0.6, homePitch: 1.2 });
         s.set({ modelName: m.generator.config.name, modelMeta: m.meta });
-        Object.assign((window as unknown as { __epigraf: object }).__epigraf, { compareWithReference: () => compareWithReference(view()), snapshotCanvas });
+        Object.assign((window as unknown as { __epigraf: object }).__epigraf, {
+          compareWithReference,
+          snapshotCanvas,
+          frameCount: () => frames.current,
+        });
         await showSeed(0);
       } catch (e) {
         s.set({ status: 'error', message: (e as Error).message });
@@ -41,15 +50,47 @@ export function App() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
+  // The render loop: low resolution while the view moves, then jittered frames accumulated to full resolution.
   useEffect(() => {
-    if (useViewer.getState().status !== 'ready') return;
-    drawView(canvas.current!, view())
-      .then((r) => s.set({ renderMs: r.ms, evalsPerPixel: r.evalsPerPixel }))
-      .catch((e) => s.set({ status: 'error', message: String(e.message) }));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [yaw, pitch]);
+    let raf = 0;
+    const tick = () => {
+      raf = requestAnimationFrame(tick);
+      const L = loop.current;
+      const o = orbit.current;
+      if (L.busy || !o || !canvas.current || !currentModel() || useViewer.getState().status !== 'ready') return;
+      const inertia = !L.dragging && o.step();
+      const moving = L.dragging || inertia || L.moved;
+      if (!moving && L.frame >= PROGRESSIVE_FRAMES) return;
+      L.moved = false;
+      if (moving) L.frame = 0;
+      const n = L.frame++;
+      const still = !moving;
+      L.busy = true;
+      drawFrame(canvas.current, {
+        camera: o.camera,
+        resolution: still ? FULL_RES : MOVING_RES,
+        mode: 'rgb',
+        skipping: true,
+        frameIndex: n,
+        jitter: still ? jitterAt(n) : [0, 0],
+        blend: still ? 1 / (n + 1) : 1,
+        showAccum: still,
+      })
+        .then((r) => {
+          frames.current++;
+          useViewer.getState().set({ renderMs: r.ms, evalsPerPixel: r.evalsPerPixel, refined: still ? n + 1 : 0 });
+        })
+        .catch((e) => useViewer.getState().set({ status: 'error', message: String((e as Error).message) }))
+        .finally(() => {
+          L.busy = false;
+        });
+    };
+    raf = requestAnimationFrame(tick);
+    return () => cancelAnimationFrame(raf);
+  }, []);
 
   const busy = s.status !== 'ready' && s.status !== 'error';
+  const L = loop.current;
   return (
     <main style={{ fontFamily: 'system-ui, sans-serif', padding: 16, maxWidth: 720 }}>
       <h1 style={{ fontSize: 22 }}>EpiGRAF in the browser</h1>
@@ -60,10 +101,38 @@ export function App() {
       ) : null}
       <canvas
         ref={canvas}
-        aria-label="Rendered view of the generated object"
+        aria-label="3D view"
+        tabIndex={0}
         width={384}
         height={384}
-        style={{ width: 384, height: 384, background: '#ddd', display: 'block' }}
+        style={{ width: 384, height: 384, background: '#ddd', display: 'block', touchAction: 'none', cursor: 'grab' }}
+        onPointerDown={(e) => {
+          e.currentTarget.setPointerCapture(e.pointerId);
+          Object.assign(L, { dragging: true, lastX: e.clientX, lastY: e.clientY });
+          orbit.current?.stop();
+        }}
+        onPointerMove={(e) => {
+          if (!L.dragging || !orbit.current) return;
+          orbit.current.drag(e.clientX - L.lastX, e.clientY - L.lastY, e.currentTarget.clientHeight);
+          Object.assign(L, { lastX: e.clientX, lastY: e.clientY, moved: true });
+        }}
+        onPointerUp={() => (L.dragging = false)}
+        onPointerCancel={() => (L.dragging = false)}
+        onWheel={(e) => {
+          orbit.current?.zoom(e.deltaY);
+          L.moved = true;
+        }}
+        onDoubleClick={() => {
+          orbit.current?.reset();
+          L.moved = true;
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'ArrowLeft' || e.key === 'ArrowRight' || e.key === 'ArrowUp' || e.key === 'ArrowDown') {
+            e.preventDefault();
+            orbit.current?.key(e.key);
+            L.moved = true;
+          }
+        }}
       />
       <p data-testid="status" data-status={s.status} role={s.status === 'error' ? 'alert' : 'status'}>
         {s.message}
@@ -81,14 +150,17 @@ export function App() {
         </label>{' '}
         <button type="submit" disabled={busy}>
           Render
+        </button>{' '}
+        <button
+          type="button"
+          onClick={() => {
+            orbit.current?.reset();
+            L.moved = true;
+          }}
+        >
+          Reset view
         </button>
       </form>
-      <label style={{ display: 'block' }}>
-        Yaw <input type="range" aria-label="Yaw" min={-Math.PI} max={Math.PI} step={0.01} value={yaw} disabled={busy} onChange={(e) => setYaw(Number(e.target.value))} />
-      </label>
-      <label style={{ display: 'block' }}>
-        Pitch <input type="range" aria-label="Pitch" min={0.01} max={Math.PI - 0.01} step={0.01} value={pitch} disabled={busy} onChange={(e) => setPitch(Number(e.target.value))} />
-      </label>
       <dl style={{ fontSize: 13, color: '#444' }}>
         <dt>Model</dt>
         <dd data-testid="model-name">{s.modelName || '—'}</dd>
@@ -97,7 +169,7 @@ export function App() {
         <dt>Timing</dt>
         <dd data-testid="timing">
           {s.status === 'ready'
-            ? `synthesis ${s.synthMs.toFixed(0)} ms; WGSL render ${s.renderMs.toFixed(0)} ms at ${VIEW_RES}², ${s.evalsPerPixel.toFixed(1)} decoder evaluations per pixel`
+            ? `synthesis ${s.synthMs.toFixed(0)} ms; WGSL frame ${s.renderMs.toFixed(0)} ms, ${s.evalsPerPixel.toFixed(1)} decoder evaluations per pixel; refined ${s.refined}/${PROGRESSIVE_FRAMES}`
             : '—'}
         </dd>
       </dl>

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Generator } from '../model/generator';
 import { httpSource, loadWeights, type ModelMeta } from '../model/weights';
 import { zFromSeed } from '../model/prng';
-import { cameraFromAngles, type Camera } from '../render/camera';
+import type { Camera } from '../render/camera';
 import { renderReference } from '../render/reference';
 import { WgslRenderer } from '../render/wgslRenderer';
 import { DisplayPass, type DisplayMode } from '../render/displayPass';
@@ -103,21 +103,24 @@ export function attachCanvas(canvas: HTMLCanvasElement): GPUCanvasContext {
   return context;
 }
 
-export interface ViewParams {
-  yaw: number;
-  pitch: number;
+export interface FrameParams {
+  camera: Camera;
   resolution: number;
   mode: DisplayMode;
   skipping: boolean;
+  /** Progressive refinement: frame n of a still view, jittered, blended into the accumulation buffer. */
+  frameIndex: number;
+  jitter: [number, number];
+  blend: number;
+  /** Show the accumulation buffer instead of this frame. */
+  showAccum: boolean;
+  deterministic?: boolean;
 }
 
-export function viewCamera(v: ViewParams): Camera {
-  const cfg = current!.generator.config;
-  return cameraFromAngles(v.yaw, v.pitch, cfg.camera.radius, cfg.camera.fovDeg);
-}
+let lastFrame: FrameParams | null = null;
 
-/** Renders the current latent with the WGSL renderer and shows it on the canvas; returns ms and evals/pixel. */
-export async function drawView(canvas: HTMLCanvasElement, v: ViewParams): Promise<{ ms: number; evalsPerPixel: number }> {
+/** Renders the current latent with the WGSL renderer and shows it on the canvas; resolves when the GPU is done. */
+export async function drawFrame(canvas: HTMLCanvasElement, f: FrameParams): Promise<{ ms: number; evalsPerPixel: number }> {
   const model = current;
   if (!model || !latent) throw new Error('nothing to draw yet');
   const device = (tf.backend() as unknown as { device: GPUDevice }).device;
@@ -126,11 +129,22 @@ export async function drawView(canvas: HTMLCanvasElement, v: ViewParams): Promis
     display = { pass: await DisplayPass.create(device, navigator.gpu.getPreferredCanvasFormat()), context, canvas };
   }
   const t0 = performance.now();
-  model.renderer.render(viewCamera(v), { width: v.resolution, height: v.resolution, skipping: v.skipping, deterministic: true });
+  model.renderer.render(f.camera, {
+    width: f.resolution,
+    height: f.resolution,
+    skipping: f.skipping,
+    deterministic: f.deterministic ?? false,
+    frameIndex: f.frameIndex,
+    seed: latent.seed,
+    jitter: f.jitter,
+    blend: f.blend,
+  });
   const cfg = model.generator.config;
-  display.pass.draw(display.context.getCurrentTexture(), model.renderer.outputs, v.mode, cfg.camera.near, cfg.camera.far);
-  const img = await model.renderer.read(); // also waits for the GPU
-  return { ms: performance.now() - t0, evalsPerPixel: img.evalsPerPixel };
+  const out = model.renderer.outputs;
+  display.pass.draw(display.context.getCurrentTexture(), f.showAccum ? { ...out, rgba: out.accum } : out, f.mode, cfg.camera.near, cfg.camera.far);
+  const evalsPerPixel = await model.renderer.readEvalsPerPixel(); // also waits for the GPU
+  lastFrame = f;
+  return { ms: performance.now() - t0, evalsPerPixel };
 }
 
 /**
@@ -163,22 +177,22 @@ export async function snapshotCanvas(mode: DisplayMode = 'rgb'): Promise<{ width
 }
 
 /**
- * Test hook: renders the current view with both renderers (same deterministic samples, no skipping) and
+ * Test hook: renders the last drawn view with both renderers (same deterministic samples, no skipping) and
  * returns the largest colour difference in display space.
  */
-export async function compareWithReference(v: ViewParams): Promise<{ maxAbsError: number; pixels: number }> {
+export async function compareWithReference(resolution = 64): Promise<{ maxAbsError: number; pixels: number }> {
   const model = current;
-  if (!model || !latent) throw new Error('nothing to compare yet');
+  if (!model || !latent || !lastFrame) throw new Error('nothing to compare yet');
   const cfg = model.generator.config;
-  const cam = viewCamera(v);
-  model.renderer.render(cam, { width: v.resolution, height: v.resolution, deterministic: true });
+  const cam = lastFrame.camera;
+  model.renderer.render(cam, { width: resolution, height: resolution, deterministic: true });
   const img = await model.renderer.read();
-  const ref = renderReference(cfg, model.generator.params, latent.planes, latent.ws, [cam], { resolution: v.resolution, deterministic: true, chunkRays: 1024 });
+  const ref = renderReference(cfg, model.generator.params, latent.planes, latent.ws, [cam], { resolution, deterministic: true, chunkRays: 1024 });
   const rgb = await ref.rgb.data();
   tf.dispose([ref.rgb, ref.depth, ref.opacity]);
   const d = (x: number) => Math.min(1, Math.max(-1, x)) * 0.5 + 0.5;
   let maxAbsError = 0;
-  for (let i = 0; i < v.resolution * v.resolution; i++)
+  for (let i = 0; i < resolution * resolution; i++)
     for (let k = 0; k < 3; k++) maxAbsError = Math.max(maxAbsError, Math.abs(d(img.rgba[4 * i + k]) - d(rgb[3 * i + k])));
-  return { maxAbsError, pixels: v.resolution * v.resolution };
+  return { maxAbsError, pixels: resolution * resolution };
 }

@@ -18,6 +18,8 @@ export interface ViewerState {
   synthMs: number;
   renderMs: number;
   evalsPerPixel: number;
+  /** Progressive frames accumulated into the still view. */
+  refined: number;
   set: (patch: Partial<Omit<ViewerState, 'set'>>) => void;
 }
 
@@ -33,5 +35,6 @@ export const useViewer = create<ViewerState>((set) => ({
   synthMs: 0,
   renderMs: 0,
   evalsPerPixel: 0,
+  refined: 0,
   set: (patch) => set(patch),
 }));
