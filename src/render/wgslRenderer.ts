@@ -198,6 +198,11 @@ export class WgslRenderer {
     this.device.queue.submit([enc.finish()]);
   }
 
+  /** Largest coarse sample count this renderer's pipeline accepts. */
+  get maxCoarse(): number {
+    return this.raymarch.maxCoarse;
+  }
+
   /** Output buffers of the last frame (for display passes). */
   get outputs(): { rgba: GPUBuffer; depth: GPUBuffer; accum: GPUBuffer; width: number; height: number } {
     if (!this.targets) throw new Error('nothing rendered yet');

@@ -1,48 +1,76 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import { useViewer } from './store';
-import { compareWithReference, currentModel, drawFrame, initWebGPU, loadModel, setSeed, snapshotCanvas } from './engine';
-import { bundledModelFromUrl } from './modelUrl';
+import { compareWithReference, currentModel, initWebGPU, loadModel, setLatent, snapshotCanvas } from './engine';
 import { OrbitController } from './orbit';
-import { jitterAt } from './progressive';
+import { formatUrlState, parseUrlState } from './urlState';
+import { sourceFromFiles } from './weightsFiles';
+import { ViewCanvas, PROGRESSIVE_FRAMES } from './ViewCanvas';
+import { LatentPanel, RenderPanel } from './Panels';
+import { Quaternion } from 'three';
+import type { WeightsSource } from '../model/weights';
 
-/** Still views refine to this resolution over PROGRESSIVE_FRAMES jittered frames; moving views use MOVING_RES. */
-const FULL_RES = 64;
-const MOVING_RES = 32;
-const PROGRESSIVE_FRAMES = 8;
+export const DEFAULT_MODEL = 'placeholder';
 
 export function App() {
   const s = useViewer();
-  const canvas = useRef<HTMLCanvasElement>(null);
   const orbit = useRef<OrbitController | null>(null);
-  const loop = useRef({ dragging: false, moved: true, frame: 0, busy: false, lastX: 0, lastY: 0 });
-  const [seedText, setSeedText] = useState('0');
-  const frames = useRef(0);
+  const modelName = useRef(DEFAULT_MODEL);
+  const synthesising = useRef<Promise<void> | null>(null);
 
-  async function showSeed(seed: number) {
-    s.set({ status: 'synthesizing', message: `Synthesising seed ${seed}…` });
-    const synthMs = await setSeed(seed, useViewer.getState().psi);
-    loop.current.moved = true;
-    s.set({ status: 'ready', message: `Seed ${seed}`, seed, synthMs });
+  const writeUrl = useCallback(() => {
+    const st = useViewer.getState();
+    const o = orbit.current;
+    if (st.status === 'error' || !o) return;
+    const q = o.orientation;
+    const url = formatUrlState({ model: modelName.current, seed: st.seed, seedB: st.seedB, interp: st.interp, psi: st.psi, label: st.classes ? st.label : undefined, q: [q.x, q.y, q.z, q.w], fov: o.fovDeg });
+    window.history.replaceState(null, '', url);
+  }, []);
+
+  async function adopt(source: string | WeightsSource, label: string) {
+    s.set({ status: 'loading', message: `Loading ${label}…` });
+    const m = await loadModel(source, (loaded, total) => s.set({ message: `Loading ${label}… ${(loaded / 1e6).toFixed(1)} / ${(total / 1e6).toFixed(1)} MB` }));
+    const cam = m.generator.config.camera;
+    const prev = orbit.current;
+    orbit.current = new OrbitController({ radius: cam.radius, fovDeg: cam.fovDeg });
+    if (prev) orbit.current.orientation = prev.orientation;
+    s.set({ modelName: m.generator.config.name, modelMeta: m.meta, classes: m.generator.config.cDim, label: 0 });
+    await resynthesise();
   }
 
+  async function resynthesise() {
+    const st = useViewer.getState();
+    s.set({ status: 'synthesizing', message: `Synthesising seed ${st.seed}${st.interp > 0 ? ` → ${st.seedB} (${st.interp.toFixed(2)})` : ''}…` });
+    const synthMs = await setLatent({ seed: st.seed, seedB: st.seedB, t: st.interp, psi: st.psi, label: st.label });
+    s.set({ status: 'ready', message: `Seed ${st.seed}${st.interp > 0 ? ` → ${st.seedB} at ${st.interp.toFixed(2)}` : ''}`, synthMs, revision: useViewer.getState().revision + 1 });
+    writeUrl();
+  }
+
+  // Start-up: WebGPU, URL state, the bundled model.
   useEffect(() => {
     (async () => {
       try {
         const info = await initWebGPU();
-        s.set({ backend: info.backend, adapter: info.adapter, status: 'loading', message: 'Loading weights…' });
-        const name = bundledModelFromUrl(window.location.search);
-        const m = await loadModel(`weights/${name}/`, (loaded, total) =>
-          s.set({ message: `Loading weights… ${(loaded / 1e6).toFixed(1)} / ${(total / 1e6).toFixed(1)} MB` }),
-        );
-        const cam = m.generator.config.camera;
-        orbit.current = new OrbitController({ radius: cam.radius, fovDeg: cam.fovDeg, homeYaw: 0.6, homePitch: 1.2 });
-        s.set({ modelName: m.generator.config.name, modelMeta: m.meta });
-        Object.assign((window as unknown as { __epigraf: object }).__epigraf, {
-          compareWithReference,
-          snapshotCanvas,
-          frameCount: () => frames.current,
-        });
-        await showSeed(0);
+        s.set({ backend: info.backend, adapter: info.adapter });
+      } catch (e) {
+        s.set({ status: 'error', message: `${(e as Error).message}. This viewer needs WebGPU: use a current Chrome, Edge or Firefox Nightly (or Safari 26) with hardware acceleration enabled.` });
+        return;
+      }
+      const { state, problems } = parseUrlState(window.location.search);
+      s.set({
+        warning: problems.join('\n'),
+        ...(state.seed !== undefined ? { seed: state.seed } : {}),
+        ...(state.seedB !== undefined ? { seedB: state.seedB } : {}),
+        ...(state.interp !== undefined ? { interp: state.interp } : {}),
+        ...(state.psi !== undefined ? { psi: state.psi } : {}),
+        ...(state.label !== undefined ? { label: state.label } : {}),
+      });
+      modelName.current = state.model ?? DEFAULT_MODEL;
+      Object.assign((window as unknown as { __epigraf: object }).__epigraf, { compareWithReference, snapshotCanvas });
+      try {
+        await adopt(`weights/${modelName.current}/`, `model "${modelName.current}"`);
+        if (state.q) orbit.current!.orientation = new Quaternion(...state.q);
+        if (state.fov) orbit.current!.fovDeg = state.fov;
+        s.set({ revision: useViewer.getState().revision + 1 });
       } catch (e) {
         s.set({ status: 'error', message: (e as Error).message });
       }
@@ -50,128 +78,75 @@ export function App() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  // The render loop: low resolution while the view moves, then jittered frames accumulated to full resolution.
+  // Latent changes re-synthesise (debounced); the old planes stay on screen until the new ones are ready.
   useEffect(() => {
-    let raf = 0;
-    const tick = () => {
-      raf = requestAnimationFrame(tick);
-      const L = loop.current;
-      const o = orbit.current;
-      if (L.busy || !o || !canvas.current || !currentModel() || useViewer.getState().status !== 'ready') return;
-      const inertia = !L.dragging && o.step();
-      const moving = L.dragging || inertia || L.moved;
-      if (!moving && L.frame >= PROGRESSIVE_FRAMES) return;
-      L.moved = false;
-      if (moving) L.frame = 0;
-      const n = L.frame++;
-      const still = !moving;
-      L.busy = true;
-      drawFrame(canvas.current, {
-        camera: o.camera,
-        resolution: still ? FULL_RES : MOVING_RES,
-        mode: 'rgb',
-        skipping: true,
-        frameIndex: n,
-        jitter: still ? jitterAt(n) : [0, 0],
-        blend: still ? 1 / (n + 1) : 1,
-        showAccum: still,
-      })
-        .then((r) => {
-          frames.current++;
-          useViewer.getState().set({ renderMs: r.ms, evalsPerPixel: r.evalsPerPixel, refined: still ? n + 1 : 0 });
-        })
-        .catch((e) => useViewer.getState().set({ status: 'error', message: String((e as Error).message) }))
-        .finally(() => {
-          L.busy = false;
-        });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const unsubscribe = useViewer.subscribe((st, prev) => {
+      if (st.seed === prev.seed && st.seedB === prev.seedB && st.interp === prev.interp && st.psi === prev.psi && st.label === prev.label) return;
+      if (!currentModel()) return;
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        await synthesising.current;
+        synthesising.current = resynthesise().catch((e) => s.set({ status: 'error', message: (e as Error).message }));
+      }, 120);
+    });
+    return () => {
+      clearTimeout(timer);
+      unsubscribe();
     };
-    raf = requestAnimationFrame(tick);
-    return () => cancelAnimationFrame(raf);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  const busy = s.status !== 'ready' && s.status !== 'error';
-  const L = loop.current;
+  async function onFiles(files: File[]) {
+    try {
+      await adopt(await sourceFromFiles(files), files.map((f) => f.name).join(', '));
+      s.set({ warning: '' });
+    } catch (e) {
+      // The previous model (if any) keeps rendering; say what was wrong with the new one.
+      s.set({ warning: `Could not load ${files.map((f) => f.name).join(', ')}: ${(e as Error).message}`, status: currentModel() ? 'ready' : 'error', message: currentModel() ? useViewer.getState().message : (e as Error).message });
+    }
+  }
+
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', padding: 16, maxWidth: 720 }}>
+    <main
+      style={{ fontFamily: 'system-ui, sans-serif', padding: 16, maxWidth: 760 }}
+      onDragOver={(e) => e.preventDefault()}
+      onDrop={(e) => {
+        e.preventDefault();
+        void onFiles(Array.from(e.dataTransfer.files));
+      }}
+    >
       <h1 style={{ fontSize: 22 }}>EpiGRAF in the browser</h1>
       {s.modelMeta.placeholder ? (
         <p role="note" style={{ background: '#fff3cd', padding: 8 }}>
           Placeholder model: untrained random weights, shown until a trained default model ships.
         </p>
       ) : null}
-      <canvas
-        ref={canvas}
-        aria-label="3D view"
-        tabIndex={0}
-        width={384}
-        height={384}
-        style={{ width: 384, height: 384, background: '#ddd', display: 'block', touchAction: 'none', cursor: 'grab' }}
-        onPointerDown={(e) => {
-          e.currentTarget.setPointerCapture(e.pointerId);
-          Object.assign(L, { dragging: true, lastX: e.clientX, lastY: e.clientY });
-          orbit.current?.stop();
-        }}
-        onPointerMove={(e) => {
-          if (!L.dragging || !orbit.current) return;
-          orbit.current.drag(e.clientX - L.lastX, e.clientY - L.lastY, e.currentTarget.clientHeight);
-          Object.assign(L, { lastX: e.clientX, lastY: e.clientY, moved: true });
-        }}
-        onPointerUp={() => (L.dragging = false)}
-        onPointerCancel={() => (L.dragging = false)}
-        onWheel={(e) => {
-          orbit.current?.zoom(e.deltaY);
-          L.moved = true;
-        }}
-        onDoubleClick={() => {
-          orbit.current?.reset();
-          L.moved = true;
-        }}
-        onKeyDown={(e) => {
-          if (e.key === 'ArrowLeft' || e.key === 'ArrowRight' || e.key === 'ArrowUp' || e.key === 'ArrowDown') {
-            e.preventDefault();
-            orbit.current?.key(e.key);
-            L.moved = true;
-          }
-        }}
-      />
+      <ViewCanvas orbit={orbit} onCameraChange={writeUrl} />
       <p data-testid="status" data-status={s.status} role={s.status === 'error' ? 'alert' : 'status'}>
         {s.message}
       </p>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          const seed = Number(seedText);
-          if (Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff) void showSeed(seed).catch((err) => s.set({ status: 'error', message: String(err.message) }));
-          else s.set({ message: `Seed must be an integer in [0, 4294967295] (got "${seedText}")` });
-        }}
-      >
-        <label>
-          Seed <input aria-label="Seed" value={seedText} onChange={(e) => setSeedText(e.target.value)} inputMode="numeric" size={10} />
-        </label>{' '}
-        <button type="submit" disabled={busy}>
-          Render
-        </button>{' '}
-        <button
-          type="button"
-          onClick={() => {
-            orbit.current?.reset();
-            L.moved = true;
-          }}
-        >
+      {s.warning ? (
+        <p data-testid="warning" role="alert" style={{ background: '#fde2e2', padding: 8, whiteSpace: 'pre-wrap' }}>
+          {s.warning}
+        </p>
+      ) : null}
+      <div style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
+        <button type="button" onClick={() => { orbit.current?.reset(); s.set({ revision: s.revision + 1 }); }}>
           Reset view
         </button>
-      </form>
+        <label>
+          Load weights{' '}
+          <input type="file" aria-label="Load weights" multiple accept=".json,.bin,.zip" onChange={(e) => void onFiles(Array.from(e.target.files ?? []))} />
+        </label>
+      </div>
+      <LatentPanel />
+      <RenderPanel frames={PROGRESSIVE_FRAMES} />
       <dl style={{ fontSize: 13, color: '#444' }}>
         <dt>Model</dt>
         <dd data-testid="model-name">{s.modelName || '—'}</dd>
         <dt>Backend</dt>
         <dd data-testid="backend">{s.backend ? `${s.backend} (${s.adapter})` : '—'}</dd>
-        <dt>Timing</dt>
-        <dd data-testid="timing">
-          {s.status === 'ready'
-            ? `synthesis ${s.synthMs.toFixed(0)} ms; WGSL frame ${s.renderMs.toFixed(0)} ms, ${s.evalsPerPixel.toFixed(1)} decoder evaluations per pixel; refined ${s.refined}/${PROGRESSIVE_FRAMES}`
-            : '—'}
-        </dd>
       </dl>
     </main>
   );

@@ -4,9 +4,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Generator } from '../model/generator';
-import { httpSource, loadWeights, type ModelMeta } from '../model/weights';
+import { httpSource, loadWeights, type ModelMeta, type WeightsSource } from '../model/weights';
 import { zFromSeed } from '../model/prng';
 import type { Camera } from '../render/camera';
+import type { ModelConfig } from '../model/config';
 import { renderReference } from '../render/reference';
 import { WgslRenderer } from '../render/wgslRenderer';
 import { DisplayPass, type DisplayMode } from '../render/displayPass';
@@ -46,11 +47,12 @@ let latent: Latent | null = null;
 let display: { pass: DisplayPass; context: GPUCanvasContext; canvas: HTMLCanvasElement } | null = null;
 
 /**
- * Loads a model and compiles its renderer; on any failure the current model stays loaded and the error
- * propagates with the file named.
+ * Loads a model (bundled URL or dropped files) and compiles its renderer; on any failure the current model
+ * stays loaded and the error propagates with the file named.
  */
-export async function loadModel(url: string, onProgress?: (loaded: number, total: number) => void): Promise<LoadedModel> {
-  const w = await loadWeights(httpSource(url), onProgress);
+export async function loadModel(source: string | WeightsSource, onProgress?: (loaded: number, total: number) => void): Promise<LoadedModel> {
+  const src = typeof source === 'string' ? httpSource(source) : source;
+  const w = await loadWeights(src, onProgress);
   const generator = Generator.fromArrays(w.config, w.arrays);
   let renderer: WgslRenderer;
   try {
@@ -59,7 +61,7 @@ export async function loadModel(url: string, onProgress?: (loaded: number, total
     generator.dispose();
     throw e;
   }
-  const next: LoadedModel = { generator, renderer, meta: w.meta, url };
+  const next: LoadedModel = { generator, renderer, meta: w.meta, url: src.label };
   releaseLatent();
   if (current) {
     current.renderer.destroy();
@@ -78,19 +80,39 @@ function releaseLatent() {
   latent = null;
 }
 
-/** Maps and synthesises the tri-planes of a seed; the previous planes stay in use until these are ready. */
-export async function setSeed(seed: number, psi: number): Promise<number> {
+export interface LatentParams {
+  seed: number;
+  /** Interpolation partner and amount: w = lerp(w(seed), w(seedB), t), both truncated by ψ. */
+  seedB: number;
+  t: number;
+  psi: number;
+  /** Class label for conditional models. */
+  label: number;
+}
+
+/** Maps and synthesises the tri-planes of a latent; the previous planes stay in use until these are ready. */
+export async function setLatent(p: LatentParams): Promise<number> {
   const model = current;
   if (!model) throw new Error('no model loaded');
   const g = model.generator;
   const t0 = performance.now();
-  const ws = tf.tidy(() => g.mapping(tf.tensor2d(zFromSeed(seed, g.config.zDim), [1, g.config.zDim]), null, { psi }));
+  const ws = tf.tidy(() => {
+    const labels = g.config.cDim > 0 ? [p.label, p.label] : null;
+    const both = g.mapping(g.latents([p.seed, p.seedB]), labels, { psi: p.psi });
+    const [a, b] = tf.split(both, 2, 0) as [tf.Tensor3D, tf.Tensor3D];
+    return p.t === 0 ? a : (tf.add(a, tf.mul(tf.sub(b, a), p.t)) as tf.Tensor3D);
+  });
   const planes = g.synthesize(ws);
   await model.renderer.setLatent(planes, ws);
   await planes.data(); // settle the GPU queue so the timing is honest
   releaseLatent();
-  latent = { seed, psi, ws, planes };
+  latent = { seed: p.seed, psi: p.psi, ws, planes };
   return performance.now() - t0;
+}
+
+/** Keeps the old single-seed entry point for tests and scripts. */
+export async function setSeed(seed: number, psi: number): Promise<number> {
+  return setLatent({ seed, seedB: seed, t: 0, psi, label: 0 });
 }
 
 export function attachCanvas(canvas: HTMLCanvasElement): GPUCanvasContext {
@@ -115,9 +137,20 @@ export interface FrameParams {
   /** Show the accumulation buffer instead of this frame. */
   showAccum: boolean;
   deterministic?: boolean;
+  /** Samples-per-ray multiplier (coarse and fine), and which parts to draw. */
+  samples?: number;
+  ignoreBg?: boolean;
+  bgOnly?: boolean;
 }
 
 let lastFrame: FrameParams | null = null;
+
+function sampleCounts(cfg: ModelConfig, maxCoarse: number, m: number): { coarse: number; fine: number } {
+  return {
+    coarse: Math.max(3, Math.min(maxCoarse, Math.round(cfg.samples.coarse * m))),
+    fine: Math.max(0, Math.round(cfg.samples.fine * m)),
+  };
+}
 
 /** Renders the current latent with the WGSL renderer and shows it on the canvas; resolves when the GPU is done. */
 export async function drawFrame(canvas: HTMLCanvasElement, f: FrameParams): Promise<{ ms: number; evalsPerPixel: number }> {
@@ -138,6 +171,9 @@ export async function drawFrame(canvas: HTMLCanvasElement, f: FrameParams): Prom
     seed: latent.seed,
     jitter: f.jitter,
     blend: f.blend,
+    ...sampleCounts(model.generator.config, model.renderer.maxCoarse, f.samples ?? 1),
+    ignoreBg: f.ignoreBg,
+    bgOnly: f.bgOnly && model.generator.config.background.enabled,
   });
   const cfg = model.generator.config;
   const out = model.renderer.outputs;

@@ -1,0 +1,110 @@
+import { useEffect, useRef } from 'react';
+import { useViewer } from './store';
+import { currentModel, drawFrame } from './engine';
+import type { OrbitController } from './orbit';
+import { jitterAt } from './progressive';
+
+/** Still views refine over this many jittered frames; moving views render at a quarter of the pixels. */
+export const PROGRESSIVE_FRAMES = 8;
+
+interface Props {
+  orbit: React.RefObject<OrbitController | null>;
+  /** Called after the camera changed (for the URL). */
+  onCameraChange: () => void;
+}
+
+/** The 3D view: pointer/wheel/keyboard orbit, and the render loop (coarse while moving, refined when still). */
+export function ViewCanvas({ orbit, onCameraChange }: Props) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const L = useRef({ dragging: false, moved: true, frame: 0, busy: false, lastX: 0, lastY: 0, revision: -1, frames: 0, t0: 0 });
+
+  useEffect(() => {
+    (window as unknown as { __epigraf: Record<string, unknown> }).__epigraf.frameCount = () => L.current.frames;
+    let raf = 0;
+    const tick = () => {
+      raf = requestAnimationFrame(tick);
+      const l = L.current;
+      const o = orbit.current;
+      const st = useViewer.getState();
+      if (l.busy || !o || !canvas.current || !currentModel() || st.status !== 'ready') return;
+      if (st.revision !== l.revision) {
+        l.revision = st.revision;
+        l.moved = true;
+      }
+      const inertia = !l.dragging && o.step();
+      const moving = l.dragging || inertia || l.moved;
+      if (!moving && l.frame >= PROGRESSIVE_FRAMES) return;
+      if (l.moved && !l.dragging) onCameraChange();
+      l.moved = false;
+      if (moving) l.frame = 0;
+      const n = l.frame++;
+      const still = !moving;
+      const res = still ? st.resolution : Math.max(16, st.resolution / 2);
+      l.busy = true;
+      const t0 = performance.now();
+      drawFrame(canvas.current, {
+        camera: o.camera,
+        resolution: res,
+        mode: st.mode === 'depth' || st.mode === 'opacity' ? st.mode : 'rgb',
+        skipping: true,
+        frameIndex: n,
+        jitter: still ? jitterAt(n) : [0, 0],
+        blend: still ? 1 / (n + 1) : 1,
+        showAccum: still,
+        samples: st.samples,
+        ignoreBg: !st.background || st.mode === 'foreground',
+        bgOnly: st.mode === 'background',
+      })
+        .then((r) => {
+          l.frames++;
+          st.set({ renderMs: r.ms, fps: 1000 / (performance.now() - t0), evalsPerPixel: r.evalsPerPixel, refined: still ? n + 1 : 0 });
+        })
+        .catch((e) => st.set({ status: 'error', message: String((e as Error).message) }))
+        .finally(() => {
+          l.busy = false;
+        });
+    };
+    raf = requestAnimationFrame(tick);
+    return () => cancelAnimationFrame(raf);
+  }, [orbit, onCameraChange]);
+
+  const l = L.current;
+  const moved = () => (l.moved = true);
+  return (
+    <canvas
+      ref={canvas}
+      aria-label="3D view"
+      tabIndex={0}
+      width={384}
+      height={384}
+      style={{ width: 384, height: 384, background: '#ddd', display: 'block', touchAction: 'none', cursor: 'grab' }}
+      onPointerDown={(e) => {
+        e.currentTarget.setPointerCapture(e.pointerId);
+        Object.assign(l, { dragging: true, lastX: e.clientX, lastY: e.clientY });
+        orbit.current?.stop();
+      }}
+      onPointerMove={(e) => {
+        if (!l.dragging || !orbit.current) return;
+        orbit.current.drag(e.clientX - l.lastX, e.clientY - l.lastY, e.currentTarget.clientHeight);
+        Object.assign(l, { lastX: e.clientX, lastY: e.clientY, moved: true });
+      }}
+      onPointerUp={() => (l.dragging = false)}
+      onPointerCancel={() => (l.dragging = false)}
+      onWheel={(e) => {
+        orbit.current?.zoom(e.deltaY);
+        moved();
+      }}
+      onDoubleClick={() => {
+        orbit.current?.reset();
+        moved();
+      }}
+      onKeyDown={(e) => {
+        if (e.key === 'ArrowLeft' || e.key === 'ArrowRight' || e.key === 'ArrowUp' || e.key === 'ArrowDown') {
+          e.preventDefault();
+          orbit.current?.key(e.key);
+          moved();
+        }
+      }}
+    />
+  );
+}
