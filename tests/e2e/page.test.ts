@@ -53,6 +53,22 @@ describe('viewer page (Chromium, SwiftShader WebGPU)', () => {
     for (let i = 0; i < after.rgba.length; i += 4) if (Math.abs(after.rgba[i] - before.rgba[i]) + Math.abs(after.rgba[i + 2] - before.rgba[i + 2]) > 6) changed++;
     expect(changed / (384 * 384)).toBeGreaterThan(0.1);
 
+    // Changing the seed re-synthesises: the picture changes again, and the URL carries the state.
+    await page.getByLabel('Seed', { exact: true }).fill('17');
+    await expect.poll(() => page.getByTestId('status').textContent(), { timeout: 300_000, interval: 500 }).toBe('Seed 17');
+    await refined();
+    const other = await snapshot();
+    let diff = 0;
+    for (let i = 0; i < other.rgba.length; i += 4) if (Math.abs(other.rgba[i] - after.rgba[i]) + Math.abs(other.rgba[i + 2] - after.rgba[i + 2]) > 6) diff++;
+    expect(diff / (384 * 384)).toBeGreaterThan(0.1);
+    expect(new URL(page.url()).searchParams.get('seed')).toBe('17');
+
+    // A malformed weights file shows what is wrong while the previous model keeps rendering.
+    await page.getByLabel('Load weights').setInputFiles({ name: 'model.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "epigraf-web", "formatVersion": 99}') });
+    await expect.poll(() => page.getByTestId('warning').textContent(), { timeout: 60_000 }).toMatch(/model\.json: unsupported format version 99/);
+    expect(await page.getByTestId('status').getAttribute('data-status')).toBe('ready');
+    expect(await page.getByTestId('model-name').textContent()).toMatch(/placeholder/);
+
     // The WGSL renderer equals the tfjs reference renderer in Chromium too (same deterministic samples).
     const cmp = await page.evaluate(() => (window as any).__epigraf.compareWithReference(48));
     expect(cmp.pixels).toBe(48 * 48);
