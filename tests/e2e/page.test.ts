@@ -78,6 +78,17 @@ describe('viewer page (Chromium, SwiftShader WebGPU)', () => {
     await page.close();
   });
 
+  it('ships a Content-Security-Policy that allows its own origin only, and it blocks other hosts', async () => {
+    const { page, errors } = await openPage(app);
+    const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    expect(csp).toMatch(/default-src 'self'/);
+    expect(csp).toMatch(/connect-src 'self'/);
+    const blocked = await page.evaluate(() => fetch('http://127.0.0.2:9/x').then(() => 'fetched', (e) => String(e)));
+    expect(blocked).toMatch(/Failed to fetch/);
+    expect(errors.join('\n')).toMatch(/Content Security Policy/);
+    await page.close();
+  });
+
   it('the same seed gives the same z in Chromium as in Node', async () => {
     const { page } = await openPage(app);
     for (const seed of [0, 1, 123456789, 4294967295]) {
