@@ -3,6 +3,7 @@
  * per-image camera angles (and optionally class labels). Checks everything the official loader and
  * training script assert, up front, and reports it as a DatasetError naming the offending file.
  */
+import { eg3dToAngles, isEg3dLabels } from './eg3d';
 import { unzipSync } from 'fflate';
 import { DatasetError } from './datasetError';
 import { extensionOf, IMAGE_EXTENSIONS, normalizePath, parseDatasetJson, stripImageExtension, type Angles, type DatasetJson } from './datasetJson';
@@ -185,6 +186,17 @@ export async function importDataset(files: Map<string, Uint8Array>, opts: Import
   const { file: jsonFile, json } = readJson(relevant, where);
   const paths = collectImages(relevant);
   if (paths.size === 0) throw new DatasetError(opts.label ?? '.', 'no images found (expected PNG files next to dataset.json)');
+  if (json.cameraAngles === null && isEg3dLabels(json.labels)) {
+    // EG3D layout: poses live in the labels; the dataset is unconditional.
+    const angles = new Map<string, Angles>();
+    for (const [name, label] of json.labels) {
+      const a = eg3dToAngles(label);
+      if (!a) throw new DatasetError(paths.get(name) ?? jsonFile, 'EG3D camera sits at the origin: its pose has no direction');
+      angles.set(name, a);
+    }
+    json.cameraAngles = angles;
+    json.labels = null;
+  }
   if (json.cameraAngles === null) {
     throw new DatasetError(jsonFile, 'has no "camera_angles", so every angle reads as zero: broken yaw angles (all zeros); EpiGRAF needs a camera pose per image');
   }
