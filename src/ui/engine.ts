@@ -184,6 +184,24 @@ export async function drawFrame(canvas: HTMLCanvasElement, f: FrameParams): Prom
 }
 
 /**
+ * Renders a view off screen to 8-bit RGBA (display mapping of RGB): `frames` jittered frames averaged
+ * (progressive refinement) for exports.
+ */
+export async function renderToPixels(camera: Camera, size: number, frames: number, jitter: (n: number) => [number, number]): Promise<Uint8Array> {
+  const model = current;
+  if (!model || !latent) throw new Error('nothing to render yet');
+  for (let n = 0; n < frames; n++)
+    model.renderer.render(camera, { width: size, height: size, skipping: true, frameIndex: n, seed: latent.seed, jitter: jitter(n), blend: 1 / (n + 1), deterministic: frames === 1 });
+  const img = await model.renderer.read('accum');
+  const out = new Uint8Array(size * size * 4);
+  for (let i = 0; i < size * size; i++) {
+    for (let k = 0; k < 3; k++) out[4 * i + k] = Math.round((Math.min(1, Math.max(-1, img.rgba[4 * i + k])) * 0.5 + 0.5) * 255);
+    out[4 * i + 3] = 255;
+  }
+  return out;
+}
+
+/**
  * Test hook: draws the last frame onto the canvas texture and reads that texture back (RGBA8, top row first;
  * BGRA canvases are swizzled to RGBA).
  */

@@ -41,12 +41,12 @@ describe('browser file lists', () => {
   it('a picked folder (webkitRelativePath) and a dropped zip import alike', async () => {
     const json = JSON.stringify({ camera_angles: [['a.png', [0.5, 1.0, 0]], ['sub/b.png', [-0.5, 2.0, 0]]] });
     const folder = [
-      Object.assign(new File([png()], 'a.png'), { webkitRelativePath: 'mydata/a.png' }),
-      Object.assign(new File([png()], 'b.png'), { webkitRelativePath: 'mydata/sub/b.png' }),
+      Object.assign(new File([png() as BlobPart], 'a.png'), { webkitRelativePath: 'mydata/a.png' }),
+      Object.assign(new File([png() as BlobPart], 'b.png'), { webkitRelativePath: 'mydata/sub/b.png' }),
       Object.assign(new File([json], 'dataset.json'), { webkitRelativePath: 'mydata/dataset.json' }),
     ];
     const a = await importDataset(await filesFromFileList(folder));
-    const zip = new File([zipSync({ 'a.png': png(), 'sub/b.png': png(), 'dataset.json': new TextEncoder().encode(json) })], 'data.zip');
+    const zip = new File([zipSync({ 'a.png': png(), 'sub/b.png': png(), 'dataset.json': new TextEncoder().encode(json) }) as BlobPart], 'data.zip');
     const b = await importDataset(await filesFromFileList([zip]));
     expect(a.names).toEqual(['a', 'sub/b']);
     expect(b.names).toEqual(a.names);
