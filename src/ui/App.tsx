@@ -6,6 +6,7 @@ import { formatUrlState, parseUrlState } from './urlState';
 import { sourceFromFiles } from './weightsFiles';
 import { ViewCanvas, PROGRESSIVE_FRAMES } from './ViewCanvas';
 import { LatentPanel, RenderPanel } from './Panels';
+import { ExportPanel, exporters } from './ExportPanel';
 import { Quaternion } from 'three';
 import type { WeightsSource } from '../model/weights';
 
@@ -65,7 +66,20 @@ export function App() {
         ...(state.label !== undefined ? { label: state.label } : {}),
       });
       modelName.current = state.model ?? DEFAULT_MODEL;
-      Object.assign((window as unknown as { __epigraf: object }).__epigraf, { compareWithReference, snapshotCanvas });
+      const ex = exporters(orbit);
+      Object.assign((window as unknown as { __epigraf: object }).__epigraf, {
+        compareWithReference,
+        snapshotCanvas,
+        // Test hooks: exports as plain arrays (what the buttons would download).
+        exportPng: async (size: number) => {
+          const f = await ex.png(size);
+          return { name: f.name, mime: f.mime, bytes: Array.from(f.bytes) };
+        },
+        exportVideo: async (o: Parameters<typeof ex.video>[0]) => {
+          const f = await ex.video(o);
+          return { name: f.name, mime: f.mime, bytes: Array.from(f.bytes) };
+        },
+      });
       try {
         await adopt(`weights/${modelName.current}/`, `model "${modelName.current}"`);
         if (state.q) orbit.current!.orientation = new Quaternion(...state.q);
@@ -142,6 +156,7 @@ export function App() {
       </div>
       <LatentPanel />
       <RenderPanel frames={PROGRESSIVE_FRAMES} />
+      <ExportPanel orbit={orbit} />
       <dl style={{ fontSize: 13, color: '#444' }}>
         <dt>Model</dt>
         <dd data-testid="model-name">{s.modelName || '—'}</dd>
