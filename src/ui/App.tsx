@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef } from 'react';
 import { useViewer } from './store';
-import { compareWithReference, currentModel, initWebGPU, loadModel, setLatent, snapshotCanvas } from './engine';
+import { compareWithReference, currentModel, initWebGPU, loadModel, renderToPixels, setLatent, snapshotCanvas } from './engine';
 import { OrbitController } from './orbit';
 import { formatUrlState, parseUrlState } from './urlState';
 import { sourceFromFiles } from './weightsFiles';
@@ -28,8 +28,15 @@ export function App() {
   }, []);
 
   async function adopt(source: string | WeightsSource, label: string) {
-    s.set({ status: 'loading', message: `Loading ${label}…` });
-    const m = await loadModel(source, (loaded, total) => s.set({ message: `Loading ${label}… ${(loaded / 1e6).toFixed(1)} / ${(total / 1e6).toFixed(1)} MB` }));
+    s.set({ status: 'loading', message: `Loading ${label}…`, loading: { stage: 'weights', fraction: 0 } });
+    const m = await loadModel(
+      source,
+      (loaded, total) => s.set({ message: `Loading ${label}… ${(loaded / 1e6).toFixed(1)} / ${(total / 1e6).toFixed(1)} MB`, loading: { stage: 'weights', fraction: (0.5 * loaded) / Math.max(total, 1) } }),
+      () => s.set({ message: 'Compiling shaders…', loading: { stage: 'shader compile', fraction: 0.5 } }),
+    ).catch((e) => {
+      s.set({ loading: null });
+      throw e;
+    });
     const cam = m.generator.config.camera;
     const prev = orbit.current;
     orbit.current = new OrbitController({ radius: cam.radius, fovDeg: cam.fovDeg });
@@ -40,7 +47,11 @@ export function App() {
 
   async function resynthesise() {
     const st = useViewer.getState();
-    s.set({ status: 'synthesizing', message: `Synthesising seed ${st.seed}${st.interp > 0 ? ` → ${st.seedB} (${st.interp.toFixed(2)})` : ''}…` });
+    s.set({
+      status: 'synthesizing',
+      message: `Synthesising seed ${st.seed}${st.interp > 0 ? ` → ${st.seedB} (${st.interp.toFixed(2)})` : ''}…`,
+      ...(st.loading ? { loading: { stage: 'synthesis', fraction: 0.75 } } : {}),
+    });
     const synthMs = await setLatent({ seed: st.seed, seedB: st.seedB, t: st.interp, psi: st.psi, label: st.label });
     s.set({ status: 'ready', message: `Seed ${st.seed}${st.interp > 0 ? ` → ${st.seedB} at ${st.interp.toFixed(2)}` : ''}`, synthMs, revision: useViewer.getState().revision + 1 });
     writeUrl();
@@ -75,6 +86,9 @@ export function App() {
           const f = await ex.png(size);
           return { name: f.name, mime: f.mime, bytes: Array.from(f.bytes) };
         },
+        // The current camera rendered small and deterministic (for comparing consecutive views).
+        cameraOrigin: () => orbit.current!.camera.origin,
+        viewPixels: async (size: number) => Array.from(await renderToPixels(orbit.current!.camera, size, 1, () => [0, 0])),
         exportVideo: async (o: Parameters<typeof ex.video>[0]) => {
           const f = await ex.video(o);
           return { name: f.name, mime: f.mime, bytes: Array.from(f.bytes) };
@@ -140,6 +154,11 @@ export function App() {
       <p data-testid="status" data-status={s.status} role={s.status === 'error' ? 'alert' : 'status'}>
         {s.message}
       </p>
+      {s.loading ? (
+        <p style={{ margin: '4px 0' }}>
+          <progress aria-label="Loading progress" value={s.loading.fraction} max={1} style={{ width: 240 }} /> {s.loading.stage}
+        </p>
+      ) : null}
       {s.warning ? (
         <p data-testid="warning" role="alert" style={{ background: '#fde2e2', padding: 8, whiteSpace: 'pre-wrap' }}>
           {s.warning}

@@ -57,7 +57,7 @@ export function ViewCanvas({ orbit, onCameraChange }: Props) {
       })
         .then((r) => {
           l.frames++;
-          st.set({ renderMs: r.ms, fps: 1000 / (performance.now() - t0), evalsPerPixel: r.evalsPerPixel, refined: still ? n + 1 : 0 });
+          st.set({ renderMs: r.ms, fps: 1000 / (performance.now() - t0), evalsPerPixel: r.evalsPerPixel, refined: still ? n + 1 : 0, loading: null });
         })
         .catch((e) => st.set({ status: 'error', message: String((e as Error).message) }))
         .finally(() => {
@@ -70,6 +70,13 @@ export function ViewCanvas({ orbit, onCameraChange }: Props) {
 
   const l = L.current;
   const moved = () => (l.moved = true);
+  // Active pointers: one drags, two pinch-zoom.
+  const pointers = useRef(new Map<number, { x: number; y: number }>());
+  const pinch = () => {
+    const [a, b] = [...pointers.current.values()];
+    return Math.hypot(a.x - b.x, a.y - b.y);
+  };
+  const pinchDist = useRef(0);
   return (
     <canvas
       ref={canvas}
@@ -80,16 +87,33 @@ export function ViewCanvas({ orbit, onCameraChange }: Props) {
       style={{ width: 384, height: 384, background: '#ddd', display: 'block', touchAction: 'none', cursor: 'grab' }}
       onPointerDown={(e) => {
         e.currentTarget.setPointerCapture(e.pointerId);
-        Object.assign(l, { dragging: true, lastX: e.clientX, lastY: e.clientY });
+        pointers.current.set(e.pointerId, { x: e.clientX, y: e.clientY });
+        if (pointers.current.size === 2) pinchDist.current = pinch();
+        Object.assign(l, { dragging: pointers.current.size === 1, lastX: e.clientX, lastY: e.clientY });
         orbit.current?.stop();
       }}
       onPointerMove={(e) => {
-        if (!l.dragging || !orbit.current) return;
+        if (!pointers.current.has(e.pointerId) || !orbit.current) return;
+        pointers.current.set(e.pointerId, { x: e.clientX, y: e.clientY });
+        if (pointers.current.size === 2) {
+          const d = pinch();
+          orbit.current.zoom((pinchDist.current - d) * 4);
+          pinchDist.current = d;
+          moved();
+          return;
+        }
+        if (!l.dragging) return;
         orbit.current.drag(e.clientX - l.lastX, e.clientY - l.lastY, e.currentTarget.clientHeight);
         Object.assign(l, { lastX: e.clientX, lastY: e.clientY, moved: true });
       }}
-      onPointerUp={() => (l.dragging = false)}
-      onPointerCancel={() => (l.dragging = false)}
+      onPointerUp={(e) => {
+        pointers.current.delete(e.pointerId);
+        l.dragging = false;
+      }}
+      onPointerCancel={(e) => {
+        pointers.current.delete(e.pointerId);
+        l.dragging = false;
+      }}
       onWheel={(e) => {
         orbit.current?.zoom(e.deltaY);
         moved();

@@ -50,10 +50,15 @@ let display: { pass: DisplayPass; context: GPUCanvasContext; canvas: HTMLCanvasE
  * Loads a model (bundled URL or dropped files) and compiles its renderer; on any failure the current model
  * stays loaded and the error propagates with the file named.
  */
-export async function loadModel(source: string | WeightsSource, onProgress?: (loaded: number, total: number) => void): Promise<LoadedModel> {
+export async function loadModel(
+  source: string | WeightsSource,
+  onProgress?: (loaded: number, total: number) => void,
+  onCompile?: () => void,
+): Promise<LoadedModel> {
   const src = typeof source === 'string' ? httpSource(source) : source;
   const w = await loadWeights(src, onProgress);
   const generator = Generator.fromArrays(w.config, w.arrays);
+  onCompile?.();
   let renderer: WgslRenderer;
   try {
     renderer = await WgslRenderer.create(w.config, generator.params);

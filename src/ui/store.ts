@@ -9,6 +9,8 @@ export interface ViewerState {
   status: Status;
   /** What is happening or what went wrong, in words. */
   message: string;
+  /** Loading stage and its progress in [0, 1], null when idle. */
+  loading: { stage: string; fraction: number } | null;
   /** A failed load or bad input that did not stop the viewer (shown beside the view). */
   warning: string;
   backend: string;
@@ -42,6 +44,7 @@ export const useViewer = create<ViewerState>((set) => ({
   status: 'starting',
   message: 'Starting…',
   warning: '',
+  loading: null,
   backend: '',
   adapter: '',
   modelName: '',
