@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef } from 'react';
 import { useViewer } from './store';
-import { compareWithReference, currentModel, initWebGPU, loadModel, renderToPixels, setLatent, snapshotCanvas } from './engine';
+import { compareWithReference, currentModel, initWebGPU, loadModel, recoverFromDeviceLoss, renderToPixels, setLatent, snapshotCanvas } from './engine';
+import { backendDevice, watchDeviceLoss } from './gpuDevice';
 import { OrbitController } from './orbit';
 import { formatUrlState, parseUrlState } from './urlState';
 import { sourceFromFiles } from './weightsFiles';
@@ -63,6 +64,7 @@ export function App() {
       try {
         const info = await initWebGPU();
         s.set({ backend: info.backend, adapter: info.adapter });
+        watchDeviceLoss(onDeviceLost);
       } catch (e) {
         s.set({ status: 'error', message: `${(e as Error).message}. This viewer needs WebGPU: use a current Chrome, Edge or Firefox Nightly (or Safari 26) with hardware acceleration enabled.` });
         return;
@@ -88,6 +90,8 @@ export function App() {
         },
         // The current camera rendered small and deterministic (for comparing consecutive views).
         cameraOrigin: () => orbit.current!.camera.origin,
+        // Simulates a device loss (the browser reports it exactly like a driver reset).
+        loseDevice: () => backendDevice().destroy(),
         viewPixels: async (size: number) => Array.from(await renderToPixels(orbit.current!.camera, size, 1, () => [0, 0])),
         exportVideo: async (o: Parameters<typeof ex.video>[0]) => {
           const f = await ex.video(o);
@@ -124,6 +128,17 @@ export function App() {
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
+
+  async function onDeviceLost(reason: string) {
+    s.set({ status: 'loading', message: `The GPU device was lost (${reason}); recreating it…`, loading: { stage: 'recreating the GPU device', fraction: 0.5 } });
+    try {
+      await recoverFromDeviceLoss();
+      watchDeviceLoss(onDeviceLost);
+      s.set({ status: 'ready', message: `Recovered from a lost GPU device (${reason})`, revision: useViewer.getState().revision + 1 });
+    } catch (e) {
+      s.set({ status: 'error', message: `The GPU device was lost and could not be recreated: ${(e as Error).message}`, loading: null });
+    }
+  }
 
   async function onFiles(files: File[]) {
     try {

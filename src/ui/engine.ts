@@ -4,7 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Generator } from '../model/generator';
-import { httpSource, loadWeights, type ModelMeta, type WeightsSource } from '../model/weights';
+import { httpSource, loadWeights, type LoadedWeights, type ModelMeta, type WeightsSource } from '../model/weights';
+import { freshWebGPUBackend } from './gpuDevice';
 import { zFromSeed } from '../model/prng';
 import type { Camera } from '../render/camera';
 import type { ModelConfig } from '../model/config';
@@ -43,6 +44,9 @@ interface Latent {
 }
 
 let current: LoadedModel | null = null;
+/** What the current model and latent were built from, to rebuild them on a new device. */
+let currentWeights: LoadedWeights | null = null;
+let currentLatentParams: LatentParams | null = null;
 let latent: Latent | null = null;
 let display: { pass: DisplayPass; context: GPUCanvasContext; canvas: HTMLCanvasElement } | null = null;
 
@@ -57,8 +61,20 @@ export async function loadModel(
 ): Promise<LoadedModel> {
   const src = typeof source === 'string' ? httpSource(source) : source;
   const w = await loadWeights(src, onProgress);
-  const generator = Generator.fromArrays(w.config, w.arrays);
   onCompile?.();
+  const next = await buildModel(w, src.label);
+  releaseLatent();
+  if (current) {
+    current.renderer.destroy();
+    current.generator.dispose();
+  }
+  current = next;
+  currentWeights = w;
+  return next;
+}
+
+async function buildModel(w: LoadedWeights, url: string): Promise<LoadedModel> {
+  const generator = Generator.fromArrays(w.config, w.arrays);
   let renderer: WgslRenderer;
   try {
     renderer = await WgslRenderer.create(w.config, generator.params);
@@ -66,14 +82,20 @@ export async function loadModel(
     generator.dispose();
     throw e;
   }
-  const next: LoadedModel = { generator, renderer, meta: w.meta, url: src.label };
-  releaseLatent();
-  if (current) {
-    current.renderer.destroy();
-    current.generator.dispose();
-  }
-  current = next;
-  return next;
+  return { generator, renderer, meta: w.meta, url };
+}
+
+/**
+ * After the GPU device was lost: a new device, then the same model, latent and canvas again. Nothing of the
+ * old device can be used or even released, so its objects are only dropped.
+ */
+export async function recoverFromDeviceLoss(): Promise<void> {
+  current = null;
+  latent = null;
+  display = null;
+  await freshWebGPUBackend();
+  if (currentWeights) current = await buildModel(currentWeights, 'recovered');
+  if (currentLatentParams) await setLatent(currentLatentParams);
 }
 
 export function currentModel(): LoadedModel | null {
@@ -112,6 +134,7 @@ export async function setLatent(p: LatentParams): Promise<number> {
   await planes.data(); // settle the GPU queue so the timing is honest
   releaseLatent();
   latent = { seed: p.seed, psi: p.psi, ws, planes };
+  currentLatentParams = p;
   return performance.now() - t0;
 }
 

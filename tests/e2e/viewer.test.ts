@@ -68,6 +68,18 @@ describe('viewer (Chromium)', () => {
     await page.close();
   });
 
+  it('after losing the GPU device it recreates it and carries on with the same model and latent', async () => {
+    const { page } = await openPage(app);
+    await ready(page);
+    const before = await pixels(page);
+    await page.evaluate(() => (window as any).__epigraf.loseDevice());
+    await expect.poll(() => page.getByTestId('status').textContent(), { timeout: 300_000, interval: 500 }).toMatch(/^Recovered from a lost GPU device/);
+    expect(await page.getByTestId('status').getAttribute('data-status')).toBe('ready');
+    const after = await pixels(page);
+    expect(meanAbsDiff(before, after)).toBeLessThan(0.5); // same view of the same latent, on the new device
+    await page.close();
+  });
+
   it('without WebGPU the page says what is missing instead of staying blank', async () => {
     const page = await app.browser.newPage();
     await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true }));
