@@ -5,6 +5,7 @@
  * anything that was loaded before.
  */
 import { ConfigError, validateConfig, type ModelConfig } from './config';
+import { FileProblemError } from './fileError';
 import { FLOAT16_MAX, fromFloat16, toFloat16 } from './float16';
 import { numel, paramSpecs, type ParamArrays } from './params';
 
@@ -47,15 +48,8 @@ export interface EncodedWeights {
   shards: { path: string; data: Uint8Array }[];
 }
 
-export class WeightsError extends Error {
-  constructor(
-    readonly file: string,
-    readonly problem: string,
-  ) {
-    super(`${file}: ${problem}`);
-    this.name = 'WeightsError';
-  }
-}
+/** A weights file problem: `file` is model.json or a shard. */
+export class WeightsError extends FileProblemError {}
 
 /** Where `model.json` and its shards are read from: a folder, a URL prefix, a set of dropped files. */
 export interface WeightsSource {

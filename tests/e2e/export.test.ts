@@ -1,21 +1,15 @@
 /** Exports in Chromium: a PNG at the chosen size and a one-second video whose container parses. */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { ALL_FORMATS, BufferSource, Input } from 'mediabunny';
-import { startApp, openPage, type App } from '../helpers/browser';
+import { openPage, useApp } from '../helpers/browser';
 import { decodePng } from '../../src/data/png';
 
-let app: App;
+const app = useApp({ beforeAll, afterAll });
 
 describe('exports (Chromium, WebCodecs)', () => {
-  beforeAll(async () => {
-    app = await startApp();
-  });
-  afterAll(async () => {
-    await app?.close();
-  });
 
   it('PNG of the view decodes at the chosen size; a 1 s video has 8 frames and lasts 1 s', async () => {
-    const { page, errors } = await openPage(app);
+    const { page, errors } = await openPage(app());
     await expect.poll(() => page.getByTestId('status').getAttribute('data-status'), { timeout: 300_000, interval: 500 }).toBe('ready');
 
     const png = await page.evaluate(() => (window as any).__epigraf.exportPng(48));

@@ -1,20 +1,14 @@
 /** The page in real Chromium: WebGPU found, a model loaded, synthesised and rendered on the webgpu backend. */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startApp, openPage, type App } from '../helpers/browser';
+import { openPage, useApp } from '../helpers/browser';
 import { zFromSeed } from '../../src/model/prng';
 
-let app: App;
+const app = useApp({ beforeAll, afterAll });
 
 describe('viewer page (Chromium, SwiftShader WebGPU)', () => {
-  beforeAll(async () => {
-    app = await startApp();
-  });
-  afterAll(async () => {
-    await app?.close();
-  });
 
   it('loads the placeholder model, synthesises on the webgpu backend, ray-marches in WGSL and shows it on the canvas', async () => {
-    const { page, errors, foreignRequests } = await openPage(app);
+    const { page, errors, foreignRequests } = await openPage(app());
     const status = page.getByTestId('status');
     await expect.poll(() => status.getAttribute('data-status'), { timeout: 300_000, interval: 500 }).toMatch(/^(ready|error)$/);
     expect(await status.getAttribute('data-status'), await status.textContent() ?? '').toBe('ready');
@@ -79,7 +73,7 @@ describe('viewer page (Chromium, SwiftShader WebGPU)', () => {
   });
 
   it('ships a Content-Security-Policy that allows its own origin only, and it blocks other hosts', async () => {
-    const { page, errors } = await openPage(app);
+    const { page, errors } = await openPage(app());
     const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
     expect(csp).toMatch(/default-src 'self'/);
     expect(csp).toMatch(/connect-src 'self'/);
@@ -90,7 +84,7 @@ describe('viewer page (Chromium, SwiftShader WebGPU)', () => {
   });
 
   it('the same seed gives the same z in Chromium as in Node', async () => {
-    const { page } = await openPage(app);
+    const { page } = await openPage(app());
     for (const seed of [0, 1, 123456789, 4294967295]) {
       const z = await page.evaluate(([s, d]) => (window as any).__epigraf.zFromSeed(s, d), [seed, 512]);
       expect(z).toEqual(Array.from(zFromSeed(seed, 512)));
@@ -99,7 +93,7 @@ describe('viewer page (Chromium, SwiftShader WebGPU)', () => {
   });
 
   it('a bad model URL parameter shows a clear error', async () => {
-    const { page } = await openPage(app, '?model=does-not-exist');
+    const { page } = await openPage(app(), '?model=does-not-exist');
     await page.waitForFunction(() => document.querySelector('[data-testid=status]')?.getAttribute('data-status') === 'error', undefined, { timeout: 120_000 });
     const text = await page.getByTestId('status').textContent();
     expect(text).toMatch(/^model\.json: cannot be read from .*weights\/does-not-exist\/ \((HTTP 404|not found: the server answered with an HTML page)\)$/);

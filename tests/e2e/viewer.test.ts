@@ -1,23 +1,17 @@
 /** Viewer behaviour in Chromium: accessible controls, orbiting across a pole, interpolation, no WebGPU. */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startApp, openPage, type App } from '../helpers/browser';
+import { openPage, useApp } from '../helpers/browser';
 
-let app: App;
+const app = useApp({ beforeAll, afterAll });
 const ready = (page: Page) => expect.poll(() => page.getByTestId('status').getAttribute('data-status'), { timeout: 300_000, interval: 500 }).toBe('ready');
 const pixels = (page: Page, size = 24): Promise<number[]> => page.evaluate((s) => (window as any).__epigraf.viewPixels(s), size);
 const meanAbsDiff = (a: number[], b: number[]) => a.reduce((acc, v, i) => acc + Math.abs(v - b[i]), 0) / a.length;
 
 describe('viewer (Chromium)', () => {
-  beforeAll(async () => {
-    app = await startApp();
-  });
-  afterAll(async () => {
-    await app?.close();
-  });
 
   it('every control has its accessible name', async () => {
-    const { page } = await openPage(app);
+    const { page } = await openPage(app());
     await ready(page);
     for (const name of ['Seed', 'Seed B', 'Interpolation', 'Truncation', 'Resolution', 'Display mode', 'Load weights', '3D view', 'Samples per ray', 'Export size', 'Camera path'])
       expect(await page.getByLabel(name, { exact: true }).count(), name).toBeGreaterThanOrEqual(1);
@@ -27,7 +21,7 @@ describe('viewer (Chromium)', () => {
   });
 
   it('a drag that carries the camera across a pole changes the picture smoothly', async () => {
-    const { page } = await openPage(app);
+    const { page } = await openPage(app());
     await ready(page);
     const box = (await page.getByLabel('3D view').boundingBox())!;
     const x = box.x + box.width / 2;
@@ -56,7 +50,7 @@ describe('viewer (Chromium)', () => {
   });
 
   it('scrubbing the interpolation slider re-synthesises towards seed B', async () => {
-    const { page } = await openPage(app);
+    const { page } = await openPage(app());
     await ready(page);
     const a = await pixels(page);
     await page.getByLabel('Seed B', { exact: true }).fill('5');
@@ -69,7 +63,7 @@ describe('viewer (Chromium)', () => {
   });
 
   it('after losing the GPU device it recreates it and carries on with the same model and latent', async () => {
-    const { page } = await openPage(app);
+    const { page } = await openPage(app());
     await ready(page);
     const before = await pixels(page);
     await page.evaluate(() => (window as any).__epigraf.loseDevice());
@@ -81,9 +75,9 @@ describe('viewer (Chromium)', () => {
   });
 
   it('without WebGPU the page says what is missing instead of staying blank', async () => {
-    const page = await app.browser.newPage();
+    const page = await app().browser.newPage();
     await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true }));
-    await page.goto(app.url);
+    await page.goto(app().url);
     await expect.poll(() => page.getByTestId('status').getAttribute('data-status'), { timeout: 60_000 }).toBe('error');
     expect(await page.getByTestId('status').textContent()).toMatch(/WebGPU is not available.*needs WebGPU/);
     await page.close();

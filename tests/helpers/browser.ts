@@ -58,6 +58,21 @@ export async function startApp(): Promise<App> {
   };
 }
 
+/** Starts the app once for a test file (beforeAll/afterAll) and hands it out. */
+export function useApp(hooks: { beforeAll: (fn: () => Promise<void>, timeout?: number) => void; afterAll: (fn: () => Promise<void>) => void }): () => App {
+  let app: App | null = null;
+  hooks.beforeAll(async () => {
+    app = await startApp();
+  });
+  hooks.afterAll(async () => {
+    await app?.close();
+  });
+  return () => {
+    if (!app) throw new Error('the app has not started');
+    return app;
+  };
+}
+
 /** Opens a page and records console errors and requests to any other host (there must be none). */
 export async function openPage(app: App, path = ''): Promise<{ page: Page; errors: string[]; foreignRequests: string[] }> {
   const page = await app.browser.newPage();
