@@ -22,11 +22,18 @@ export function lrelu(x: tf.Tensor): tf.Tensor {
   return tf.add(tf.mul(x, 0.6), tf.mul(tf.abs(x), 0.4));
 }
 
+/**
+ * clamp(x, −c, c) written as x − relu(x − c) + relu(−x − c): the same values, but unlike tf.clipByValue (whose
+ * gradient uses LogicalAnd) it can be differentiated twice, as R1 needs inside the discriminator.
+ */
+export function clampSym(x: tf.Tensor, c: number): tf.Tensor {
+  return tf.add(tf.sub(x, tf.relu(tf.sub(x, c))), tf.relu(tf.sub(tf.neg(x), c)));
+}
+
 /** `bias_act` with act = lrelu: add bias, lrelu, multiply by the gain (√2 by default), clamp. */
 export function biasLrelu(x: tf.Tensor, bias: tf.Tensor, gain = Math.SQRT2, clamp: number | null = null): tf.Tensor {
-  let y = tf.mul(lrelu(tf.add(x, bias)), gain);
-  if (clamp !== null) y = tf.clipByValue(y, -clamp, clamp);
-  return y;
+  const y = tf.mul(lrelu(tf.add(x, bias)), gain);
+  return clamp === null ? y : clampSym(y, clamp);
 }
 
 export type Activation = 'linear' | 'lrelu';
@@ -63,7 +70,15 @@ const firCache = new Map<string, Float32Array>();
  *  - 'up': `upsample2d` (zero-insertion ×2, pad [2, 1], filter) — n → 2n, used on the skip image.
  *  - 'convUp': the filter after a stride-2 transposed 3×3 conv (pad [1, 1]) — 2n + 1 → 2n.
  */
-export function firMatrix(kind: 'up' | 'convUp', n: number): { data: Float32Array; rows: number; cols: number } {
+export type FirKind = 'up' | 'convUp' | 'down' | 'convDown';
+
+/** Output length of a FIR operator on n samples (n is the *input* length for every kind). */
+function firRows(kind: FirKind, n: number): number {
+  return { up: 2 * n, convUp: 2 * n, down: n / 2, convDown: n + 1 }[kind];
+}
+
+export function firMatrix(kind: FirKind, n: number): { data: Float32Array; rows: number; cols: number } {
+  if (kind === 'down' || kind === 'convDown') return firDownMatrix(kind, n);
   const key = `${kind}:${n}`;
   const rows = 2 * n;
   const cols = kind === 'up' ? n : 2 * n + 1;
@@ -86,11 +101,33 @@ export function firMatrix(kind: 'up' | 'convUp', n: number): { data: Float32Arra
   return { data, rows, cols };
 }
 
+/**
+ * Down-sampling operators of the discriminator (official conv2d_resample with down = 2), n inputs:
+ *  - 'down': `downsample2d` (pad [1, 1], filter, keep every 2nd) — n → n/2, before a 1×1 conv;
+ *  - 'convDown': the blur before a stride-2 3×3 conv (pad [2, 2], filter) — n → n + 1.
+ */
+function firDownMatrix(kind: 'down' | 'convDown', n: number): { data: Float32Array; rows: number; cols: number } {
+  const key = `${kind}:${n}`;
+  const rows = firRows(kind, n);
+  let data = firCache.get(key);
+  if (!data) {
+    data = new Float32Array(rows * n);
+    for (let o = 0; o < rows; o++)
+      for (let t = 0; t < 4; t++) {
+        const i = kind === 'down' ? 2 * o + t - 1 : o + t - 2;
+        if (i >= 0 && i < n) data[o * n + i] += FIR[t];
+      }
+    firCache.set(key, data);
+  }
+  return { data, rows, cols: n };
+}
+
 /** Applies the same 1-D operator along H and W of an NHWC tensor (matmuls: differentiable everywhere). */
-export function separableFir(x: tf.Tensor4D, kind: 'up' | 'convUp'): tf.Tensor4D {
+export function separableFir(x: tf.Tensor4D, kind: FirKind): tf.Tensor4D {
   const [n, h, w, c] = x.shape;
-  const mh = firMatrix(kind, kind === 'up' ? h : (h - 1) / 2);
-  const mw = firMatrix(kind, kind === 'up' ? w : (w - 1) / 2);
+  const inLen = (len: number) => (kind === 'convUp' ? (len - 1) / 2 : len);
+  const mh = firMatrix(kind, inLen(h));
+  const mw = firMatrix(kind, inLen(w));
   const Mh = tf.tensor3d(mh.data, [1, mh.rows, mh.cols]);
   const Mw = tf.tensor3d(mw.data, [1, mw.rows, mw.cols]);
   const y = tf.matMul(Mh, tf.reshape(x, [n, h, w * c]) as tf.Tensor3D); // [n, H', w·c]
