@@ -99,6 +99,8 @@ export function samplePdf(bins: tf.Tensor2D, weights: tf.Tensor2D, u: tf.Tensor2
  * differentiable path, which tfjs requires of gather indices.
  */
 export function detach<T extends tf.Tensor>(t: T): T {
+  // Two tensors now share the data: count both with the backend, as tfjs's own Identity kernel does.
+  (tf.backend() as unknown as { incRef(id: object): void }).incRef(t.dataId);
   return tf.engine().makeTensorFromDataId(t.dataId, t.shape, t.dtype) as T;
 }
 

@@ -1,0 +1,227 @@
+/**
+ * One EpiGRAF training step, as the official loop does it: D on real patches (cut from dataset images,
+ * mirrored with yaw negated) against fake patches (rendered by the reference renderer through patch rays, at
+ * the dataset's camera poses), non-saturating logistic losses, lazy R1 every `r1Interval` steps, Adam with
+ * β1 = 0, β2 = 0.99 (lazy-regularisation-corrected for D), σ noise decaying to 0, and an EMA of G.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { numWs, type ModelConfig } from '../model/config';
+import type { Params } from '../model/layers';
+import { mappingW } from '../model/mapping';
+import { synthesizePlanes } from '../model/synthesis';
+import { initParamArrays, paramSpecs } from '../model/params';
+import { MT19937 } from '../model/prng';
+import { cameraFromAngles, type Patch } from '../render/camera';
+import { renderReference } from '../render/reference';
+import type { EpigrafDataset } from '../data/importDataset';
+import { discriminate, initDParams, type DConfig } from './discriminator';
+import { dLoss, gLoss, r1Penalty } from './losses';
+import { extractPatch, samplePatches, type PatchSchedule } from './patches';
+
+export interface TrainOptions {
+  batch: number;
+  patch: number;
+  gamma: number;
+  r1Interval: number;
+  lrG: number;
+  lrD: number;
+  /** Images over which β of the patch-scale distribution anneals (official 10,000 kimg). */
+  annealImages: number;
+  /** σ-noise std starts at 1 and decays to 0 over this many images (official 5,000 kimg). */
+  densityNoiseImages: number;
+  /** EMA half-life in images (official: batch · 0.3125 kimg) and its ramp-up. */
+  emaImages: number;
+  emaRampup: number;
+  mirror: boolean;
+  /** Camera-condition dropout in D (official suggestion 0.5). */
+  cameraDropout: number;
+  /** Samples per ray while training (official: half the inference counts). */
+  coarse: number;
+  fine: number;
+  bgSteps: number;
+}
+
+export interface StepStats {
+  step: number;
+  imagesSeen: number;
+  dLoss: number;
+  gLoss: number;
+  r1: number | null;
+  realScore: number;
+  fakeScore: number;
+}
+
+export class Trainer {
+  readonly G: Record<string, tf.Variable>;
+  readonly Gema: Record<string, tf.Variable>;
+  readonly D: Record<string, tf.Variable>;
+  private readonly optG: tf.AdamOptimizer;
+  private readonly optD: tf.AdamOptimizer;
+  private readonly rng: MT19937;
+  step = 0;
+  imagesSeen = 0;
+
+  constructor(
+    readonly cfg: ModelConfig,
+    readonly dcfg: DConfig,
+    readonly t: TrainOptions,
+    readonly data: EpigrafDataset,
+    seed = 0,
+  ) {
+    if (data.resolution !== dcfg.resolution) throw new Error(`dataset resolution ${data.resolution} ≠ discriminator resolution ${dcfg.resolution}`);
+    if (t.batch % dcfg.mbstdGroup !== 0) throw new Error(`batch ${t.batch} must be a multiple of the minibatch-std group ${dcfg.mbstdGroup}`);
+    const arrays = initParamArrays(cfg, seed);
+    this.G = Object.fromEntries([...arrays].map(([k, v]) => [k, tf.variable(tf.tensor(v, shapeOf(cfg, k, v.length)), !k.endsWith('noise_const') && !k.endsWith('w_avg'))]));
+    this.Gema = Object.fromEntries(Object.entries(this.G).map(([k, v]) => [k, tf.variable(tf.clone(v), false)]));
+    this.D = initDParams(dcfg, seed + 1);
+    const c = t.r1Interval / (t.r1Interval + 1); // lazy regularisation: lr·c, β2^c
+    this.optG = tf.train.adam(t.lrG, 0, 0.99, 1e-8);
+    this.optD = tf.train.adam(t.lrD * c, 0, 0.99 ** c, 1e-8);
+    this.rng = new MT19937(seed + 2);
+  }
+
+  private rand = () => this.rng.random();
+
+  private schedule(): PatchSchedule {
+    return { patch: this.t.patch, resolution: this.data.resolution, annealImages: this.t.annealImages, groupSize: this.dcfg.mbstdGroup };
+  }
+
+  /** Real patches with their patch parameters and (mirrored) camera angles. */
+  realBatch(patches: Patch[]): { images: tf.Tensor4D; angles: tf.Tensor2D } {
+    const n = patches.length;
+    const r = this.t.patch;
+    const res = this.data.resolution;
+    const imgs = new Float32Array(n * r * r * 3);
+    const angles = new Float32Array(n * 2);
+    for (let i = 0; i < n; i++) {
+      const k = Math.min(this.data.names.length - 1, Math.floor(this.rand() * this.data.names.length));
+      let rgba = this.data.images[k];
+      let yaw = this.data.cameraAngles[3 * k];
+      if (this.t.mirror && this.rand() < 0.5) {
+        rgba = flipHorizontally(rgba, res);
+        yaw = -yaw;
+      }
+      imgs.set(extractPatch(rgba, res, patches[i], r), i * r * r * 3);
+      angles.set([yaw, this.data.cameraAngles[3 * k + 1]], 2 * i);
+    }
+    return { images: tf.tensor4d(imgs, [n, r, r, 3]), angles: tf.tensor2d(angles, [n, 2]) };
+  }
+
+  /** Fake patches rendered from G at poses drawn from the dataset. */
+  private fakeBatch(G: Params, patches: Patch[], noiseStd: number): { images: tf.Tensor4D; angles: tf.Tensor2D } {
+    const n = patches.length;
+    const z = tf.randomNormal([n, this.cfg.zDim], 0, 1, 'float32', this.rng.nextUint32());
+    const w = mappingW(this.cfg, G, z as tf.Tensor2D, null);
+    const ws = tf.tile(tf.expandDims(w, 1), [1, numWs(this.cfg), 1]) as tf.Tensor3D;
+    const planes = synthesizePlanes(this.cfg, G, ws, { noiseMode: 'random', noiseSeed: this.rng.nextUint32() });
+    const angles: number[] = [];
+    const cams = patches.map(() => {
+      const k = Math.floor(this.rand() * this.data.names.length);
+      const [yaw, pitch] = [this.data.cameraAngles[3 * k], this.data.cameraAngles[3 * k + 1]];
+      angles.push(yaw, pitch);
+      return cameraFromAngles(yaw, pitch, this.cfg.camera.radius, this.cfg.camera.fovDeg);
+    });
+    const out = renderReference(this.cfg, G, planes, ws, cams, {
+      resolution: this.t.patch,
+      patches,
+      coarse: this.t.coarse,
+      fine: this.t.fine,
+      bgSteps: this.t.bgSteps,
+      seed: this.rng.nextUint32(),
+      densityNoiseStd: noiseStd,
+      chunkRays: 1 << 16,
+    });
+    return { images: out.rgb, angles: tf.tensor2d(angles, [n, 2]) };
+  }
+
+  /** One D step then one G step. */
+  async trainStep(): Promise<StepStats> {
+    const t = this.t;
+    const n = t.batch;
+    const noiseStd = Math.max(0, 1 - this.imagesSeen / Math.max(1, t.densityNoiseImages));
+    const patchP = samplePatches(this.schedule(), n, this.imagesSeen, this.rand);
+    const patchT = tf.tensor2d(patchP.flatMap((p) => [p.scale, p.offsetX, p.offsetY]), [n, 3]);
+    const doR1 = this.step % t.r1Interval === 0 && t.gamma > 0;
+    const kept: { real?: tf.Tensor; fake?: tf.Tensor; r1?: tf.Tensor } = {};
+
+    // D step: G's output is a constant here.
+    const dl = tf.tidy(() => {
+      const frozen = tf.tidy(() => this.fakeBatch(this.G, patchP, noiseStd));
+      const real = this.realBatch(patchP);
+      const cost = this.optD.minimize(
+        () => {
+          const fr = discriminate(this.dcfg, this.D, { images: frozen.images, patch: patchT, angles: frozen.angles, cameraDropout: t.cameraDropout });
+          const rr = discriminate(this.dcfg, this.D, { images: real.images, patch: patchT, angles: real.angles, cameraDropout: t.cameraDropout });
+          kept.real = tf.keep(tf.mean(rr));
+          kept.fake = tf.keep(tf.mean(fr));
+          let loss = dLoss(rr, fr);
+          if (doR1) {
+            const r1 = r1Penalty(this.dcfg, this.D, { images: real.images, patch: patchT, angles: real.angles }, t.gamma);
+            kept.r1 = tf.keep(r1);
+            loss = tf.add(loss, tf.mul(r1, t.r1Interval)) as tf.Scalar;
+          }
+          return loss;
+        },
+        true,
+        Object.values(this.D),
+      );
+      return cost!;
+    });
+
+    // G step.
+    const gTrainable = Object.values(this.G).filter((v) => v.trainable);
+    const gl = tf.tidy(() => {
+      const cost = this.optG.minimize(
+        () => {
+          const fake = this.fakeBatch(this.G, patchP, noiseStd);
+          return gLoss(discriminate(this.dcfg, this.D, { images: fake.images, patch: patchT, angles: fake.angles }));
+        },
+        true,
+        gTrainable,
+      );
+      return cost!;
+    });
+    patchT.dispose();
+    const read = async (x: tf.Tensor | undefined) => (x ? (await x.data())[0] : null);
+    const [dLossV, gLossV, realScore, fakeScore, r1Value] = await Promise.all([read(dl), read(gl), read(kept.real), read(kept.fake), read(kept.r1)]);
+    tf.dispose([dl, gl, kept.real!, kept.fake!, ...(kept.r1 ? [kept.r1] : [])]);
+
+    this.step++;
+    this.imagesSeen += n;
+    this.updateEma();
+    return { step: this.step, imagesSeen: this.imagesSeen, dLoss: dLossV!, gLoss: gLossV!, r1: r1Value, realScore: realScore!, fakeScore: fakeScore! };
+  }
+
+  /** G_ema ← lerp(G, G_ema, β) with β = 0.5^(batch / ema_nimg), ema_nimg ramped up with the images seen. */
+  private updateEma(): void {
+    const emaNimg = Math.min(this.t.emaImages, this.imagesSeen * this.t.emaRampup);
+    const beta = 0.5 ** (this.t.batch / Math.max(emaNimg, 1e-8));
+    tf.tidy(() => {
+      for (const [k, v] of Object.entries(this.G)) this.Gema[k].assign(tf.add(v, tf.mul(tf.sub(this.Gema[k], v), beta)));
+    });
+  }
+}
+
+function shapeOf(cfg: ModelConfig, name: string, n: number): number[] {
+  // Shapes come from the config's parameter list (same order as initParamArrays).
+  const spec = specIndex(cfg).get(name);
+  if (!spec || spec.reduce((a, b) => a * b, 1) !== n) throw new Error(`internal: no shape for ${name}`);
+  return spec;
+}
+
+const specCache = new WeakMap<ModelConfig, Map<string, number[]>>();
+function specIndex(cfg: ModelConfig): Map<string, number[]> {
+  let m = specCache.get(cfg);
+  if (!m) {
+    m = new Map(paramSpecs(cfg).map((s) => [s.name, s.shape]));
+    specCache.set(cfg, m);
+  }
+  return m;
+}
+
+function flipHorizontally(rgba: Uint8Array, res: number): Uint8Array {
+  const out = new Uint8Array(rgba.length);
+  for (let y = 0; y < res; y++)
+    for (let x = 0; x < res; x++) out.set(rgba.subarray(4 * (y * res + x), 4 * (y * res + x) + 4), 4 * (y * res + (res - 1 - x)));
+  return out;
+}

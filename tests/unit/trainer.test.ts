@@ -1,0 +1,68 @@
+/** A few EpiGRAF training steps on a miniature model (cpu backend: every gradient kernel exists there). */
+import { describe, it, expect, beforeAll } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { useBackend } from '../helpers/backend';
+import { preset, type ModelConfig } from '../../src/model/config';
+import { toyDataset } from '../../src/data/inMemory';
+import { Trainer, type TrainOptions } from '../../src/train/trainer';
+import type { DConfig } from '../../src/train/discriminator';
+
+const base = preset('tiny');
+const cfg: ModelConfig = {
+  ...base,
+  zDim: 16,
+  wDim: 16,
+  triplane: { ...base.triplane, resolution: 8, channels: 4, channelBase: 64, channelMax: 8 },
+  decoder: { hidden: [8] },
+  background: { ...base.background, width: 8, steps: 4 },
+  samples: { coarse: 4, fine: 4 },
+};
+const dcfg: DConfig = { resolution: 16, patch: 8, channelBase: 64, channelMax: 8, mbstdGroup: 4, hyperEmbed: 4, hyperWidth: 8, cmapDim: 8, convClamp: 256 };
+const opts: TrainOptions = {
+  batch: 4, patch: 8, gamma: 0.05, r1Interval: 2, lrG: 0.0025, lrD: 0.002, annealImages: 1000, densityNoiseImages: 1000,
+  emaImages: 100, emaRampup: 0.05, mirror: true, cameraDropout: 0.5, coarse: 4, fine: 4, bgSteps: 4,
+};
+
+beforeAll(async () => {
+  await useBackend('cpu');
+});
+
+describe('trainer', () => {
+  it('runs D and G steps with lazy R1, moves both networks and keeps an EMA of G', async () => {
+    const trainer = new Trainer(cfg, dcfg, opts, toyDataset({ resolution: 16 }), 1);
+    const g0 = trainer.G['synthesis.tri_plane_mlp.model.1.bias'].dataSync().slice();
+    const d0 = trainer.D['b4.out.weight'].dataSync().slice();
+    const s1 = await trainer.trainStep();
+    const s2 = await trainer.trainStep();
+    for (const s of [s1, s2]) for (const v of [s.dLoss, s.gLoss, s.realScore, s.fakeScore]) expect(Number.isFinite(v)).toBe(true);
+    expect(s1.r1).not.toBeNull(); // step 0: R1 (interval 2)
+    expect(s1.r1!).toBeGreaterThan(0);
+    expect(s2.r1).toBeNull();
+    expect(s2.imagesSeen).toBe(8);
+    const g1 = trainer.G['synthesis.tri_plane_mlp.model.1.bias'].dataSync();
+    const d1 = trainer.D['b4.out.weight'].dataSync();
+    expect(Math.max(...Array.from(g1).map((v, i) => Math.abs(v - g0[i])))).toBeGreaterThan(0);
+    expect(Math.max(...Array.from(d1).map((v, i) => Math.abs(v - d0[i])))).toBeGreaterThan(0);
+    // EMA lags G: between the initial and the current values
+    const ema = trainer.Gema['synthesis.tri_plane_mlp.model.1.bias'].dataSync();
+    for (let i = 0; i < g1.length; i++) {
+      if (g1[i] === g0[i]) continue;
+      expect(Math.abs(ema[i] - g0[i])).toBeLessThanOrEqual(Math.abs(g1[i] - g0[i]) + 1e-6);
+    }
+    // no tensors leak per step
+    const before = tf.memory().numTensors;
+    await trainer.trainStep();
+    await trainer.trainStep();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('real patches are cut from the dataset at the sampled patch windows, mirrored with yaw negated', () => {
+    const trainer = new Trainer(cfg, dcfg, { ...opts, mirror: false }, toyDataset({ resolution: 16 }), 2);
+    const { images, angles } = trainer.realBatch([{ scale: 1, offsetX: 0, offsetY: 0 }, { scale: 1, offsetX: 0, offsetY: 0 }]);
+    expect(images.shape).toEqual([2, 8, 8, 3]);
+    expect(Array.from(angles.dataSync()).filter((_, i) => i % 2 === 1).every((p) => Math.abs(p - Math.PI / 2) < 1e-6)).toBe(true);
+    const v = images.dataSync();
+    expect(Math.min(...v)).toBeGreaterThanOrEqual(-1);
+    expect(Math.max(...v)).toBeLessThanOrEqual(1);
+  });
+});
