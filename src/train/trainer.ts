@@ -57,7 +57,7 @@ export class Trainer {
   readonly D: Record<string, tf.Variable>;
   private readonly optG: tf.AdamOptimizer;
   private readonly optD: tf.AdamOptimizer;
-  private readonly rng: MT19937;
+  private rng: MT19937;
   step = 0;
   imagesSeen = 0;
 
@@ -66,7 +66,7 @@ export class Trainer {
     readonly dcfg: DConfig,
     readonly t: TrainOptions,
     readonly data: EpigrafDataset,
-    seed = 0,
+    readonly seed = 0,
   ) {
     if (data.resolution !== dcfg.resolution) throw new Error(`dataset resolution ${data.resolution} ≠ discriminator resolution ${dcfg.resolution}`);
     if (t.batch % dcfg.mbstdGroup !== 0) throw new Error(`batch ${t.batch} must be a multiple of the minibatch-std group ${dcfg.mbstdGroup}`);
@@ -81,6 +81,10 @@ export class Trainer {
   }
 
   private rand = () => this.rng.random();
+
+  get optimizers(): { G: tf.Optimizer; D: tf.Optimizer } {
+    return { G: this.optG, D: this.optD };
+  }
 
   private schedule(): PatchSchedule {
     return { patch: this.t.patch, resolution: this.data.resolution, annealImages: this.t.annealImages, groupSize: this.dcfg.mbstdGroup };
@@ -138,6 +142,8 @@ export class Trainer {
   async trainStep(): Promise<StepStats> {
     const t = this.t;
     const n = t.batch;
+    // The step's random stream depends only on (seed, step): a resumed run continues exactly.
+    this.rng = new MT19937((Math.imul(this.seed + 1, 2654435761) ^ Math.imul(this.step + 1, 40503)) >>> 0);
     const noiseStd = Math.max(0, 1 - this.imagesSeen / Math.max(1, t.densityNoiseImages));
     const patchP = samplePatches(this.schedule(), n, this.imagesSeen, this.rand);
     const patchT = tf.tensor2d(patchP.flatMap((p) => [p.scale, p.offsetX, p.offsetY]), [n, 3]);
