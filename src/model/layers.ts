@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core alone registers no gradients; the trainer and the tests differentiate through the generator.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { randnTensor } from './tensors';
 
 export type Params = Record<string, tf.Tensor>;
 
@@ -186,7 +187,7 @@ export function synthesisLayer(params: Params, name: string, x: tf.Tensor4D, w: 
     const noise =
       opts.noiseMode === 'const'
         ? tf.reshape(param(params, `${name}.noise_const`), [1, res, res, 1])
-        : tf.randomNormal([n, res, res, 1], 0, 1, 'float32', opts.seed);
+        : randnTensor([n, res, res, 1], opts.seed ?? 0);
     y = tf.add(y, tf.mul(noise, tf.reshape(strength, [])));
   }
   return biasLrelu(y, param(params, `${name}.bias`), Math.SQRT2, opts.convClamp) as tf.Tensor4D;

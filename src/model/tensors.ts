@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ModelConfig } from './config';
 import type { Params } from './layers';
 import { paramSpecs, type ParamArrays } from './params';
+import { MT19937 } from './prng';
 
 /** Creates one tensor per spec; throws naming the first missing or mis-sized tensor. */
 export function paramsFromArrays(cfg: ModelConfig, arrays: ParamArrays): Params {
@@ -26,6 +27,26 @@ export async function paramsToArrays(params: Params): Promise<ParamArrays> {
   const out: ParamArrays = new Map();
   for (const [name, t] of Object.entries(params)) out.set(name, (await t.data()) as Float32Array);
   return out;
+}
+
+/**
+ * Standard normals (×std) from the project's PRNG, as a tensor. tfjs's own seeded random ops go through the
+ * CommonJS `seedrandom` package, which plain Node ESM script runners cannot import; this runs everywhere and
+ * is the same stream in Node and the browser.
+ */
+export function randnTensor(shape: number[], seed: number, std = 1): tf.Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const a = new MT19937(seed >>> 0).randn(n);
+  if (std !== 1) for (let i = 0; i < n; i++) a[i] *= std;
+  return tf.tensor(a, shape);
+}
+
+/** Inverted dropout: x·mask/(1 − p) with a PRNG mask (see randnTensor for why not tf.dropout). */
+export function dropout(x: tf.Tensor, p: number, seed: number): tf.Tensor {
+  const mt = new MT19937(seed >>> 0);
+  const mask = new Float32Array(x.size);
+  for (let i = 0; i < mask.length; i++) mask[i] = mt.random() < p ? 0 : 1 / (1 - p);
+  return tf.mul(x, tf.tensor(mask, x.shape));
 }
 
 export function disposeParams(params: Params): void {

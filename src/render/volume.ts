@@ -3,6 +3,7 @@
  * `sample_pdf`). Rays are rows: tensors are [rays, samples, …].
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { randnTensor } from '../model/tensors';
 
 export interface IntegrateOptions {
   /** δ of the last sample: 1e10 when nothing lies behind (no background), 1e-3 in front of a background. */
@@ -35,7 +36,7 @@ export function integrate(rgbSigma: tf.Tensor3D, z: tf.Tensor2D, opts: Integrate
     const rgbs = tf.slice(rgbSigma, [0, 0, 0], [r, s, c - 1]);
     let sig = tf.reshape(tf.slice(rgbSigma, [0, 0, c - 1], [r, s, 1]), [r, s]);
     const deltas = tf.concat([tf.sub(tf.slice(z, [0, 1], [r, s - 1]), tf.slice(z, [0, 0], [r, s - 1])), tf.fill([r, 1], opts.lastDelta)], 1);
-    if (opts.noiseStd && opts.noiseStd > 0) sig = tf.add(sig, tf.randomNormal([r, s], 0, opts.noiseStd, 'float32', opts.noiseSeed));
+    if (opts.noiseStd && opts.noiseStd > 0) sig = tf.add(sig, randnTensor([r, s], opts.noiseSeed ?? 0, opts.noiseStd));
     if (opts.densityShift !== 0) sig = tf.add(sig, opts.densityShift);
     const sigma = tf.softplus(sig);
     const alphas = tf.sub(1, tf.exp(tf.neg(tf.mul(deltas, sigma))));

@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { biasLrelu, clampSym, fullyConnected, normalize2ndMoment, param, separableFir, type Params } from '../model/layers';
 import { MT19937 } from '../model/prng';
 import { numel } from '../model/params';
+import { dropout } from '../model/tensors';
 
 export interface DConfig {
   /** Dataset (nominal) resolution R and patch resolution r. */
@@ -29,6 +30,21 @@ export interface DConfig {
 const HYPER_SCALE = 1000;
 const HYPER_FREQS = 10;
 const CAM_FREQS = 6;
+
+/**
+ * The discriminator that goes with a generator preset, for dataset resolution R and patch r: the official
+ * one (channel base 16384, max 512, embeddings 256, mapping 512, projection 512) or narrower ones sized
+ * like the small generator presets.
+ */
+export function dConfigFor(preset: 'official' | 'small' | 'tiny', resolution: number, patch: number): DConfig {
+  const sizes = {
+    official: { channelBase: 16384, channelMax: 512, hyperEmbed: 256, hyperWidth: 512, cmapDim: 512 },
+    small: { channelBase: 4096, channelMax: 128, hyperEmbed: 32, hyperWidth: 128, cmapDim: 128 },
+    tiny: { channelBase: 1024, channelMax: 64, hyperEmbed: 16, hyperWidth: 64, cmapDim: 64 },
+  }[preset];
+  if (!(patch <= resolution && Number.isInteger(Math.log2(resolution / patch)))) throw new Error(`patch ${patch} must divide the resolution ${resolution} by a power of two`);
+  return { resolution, patch, mbstdGroup: 4, convClamp: 256, ...sizes };
+}
 
 /** Nominal resolutions of the blocks (R … 8); the first `extra` of them run at the patch resolution. */
 export function dBlocks(c: DConfig): { res: number; down: boolean; inC: number; outC: number }[] {
@@ -164,6 +180,7 @@ export interface DInputs {
   angles?: tf.Tensor2D;
   /** Drop the camera embedding (training-time dropout) with this probability. */
   cameraDropout?: number;
+  dropoutSeed?: number;
 }
 
 /** Logits [N]. */
@@ -190,7 +207,7 @@ export function discriminate(c: DConfig, p: Params, inp: DInputs): tf.Tensor1D {
     if (c.cmapDim === 0) return tf.reshape(v, [n]) as tf.Tensor1D;
     if (!inp.angles) throw new Error('this discriminator is camera-conditioned: pass angles');
     let cam = cameraEmbedding(inp.angles);
-    if (inp.cameraDropout) cam = tf.dropout(cam, inp.cameraDropout) as tf.Tensor2D;
+    if (inp.cameraDropout) cam = dropout(cam, inp.cameraDropout, inp.dropoutSeed ?? 0) as tf.Tensor2D;
     const cmap = condMapping(p, 'head', tf.concat([cam, pe], 1) as tf.Tensor2D);
     return tf.div(tf.sum(tf.mul(v, cmap), 1), Math.sqrt(c.cmapDim)) as tf.Tensor1D;
   });

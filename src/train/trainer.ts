@@ -10,6 +10,7 @@ import type { Params } from '../model/layers';
 import { mappingW } from '../model/mapping';
 import { synthesizePlanes } from '../model/synthesis';
 import { initParamArrays, paramSpecs } from '../model/params';
+import { randnTensor } from '../model/tensors';
 import { MT19937 } from '../model/prng';
 import { cameraFromAngles, type Patch } from '../render/camera';
 import { renderReference } from '../render/reference';
@@ -114,7 +115,7 @@ export class Trainer {
   /** Fake patches rendered from G at poses drawn from the dataset. */
   private fakeBatch(G: Params, patches: Patch[], noiseStd: number): { images: tf.Tensor4D; angles: tf.Tensor2D } {
     const n = patches.length;
-    const z = tf.randomNormal([n, this.cfg.zDim], 0, 1, 'float32', this.rng.nextUint32());
+    const z = randnTensor([n, this.cfg.zDim], this.rng.nextUint32());
     const w = mappingW(this.cfg, G, z as tf.Tensor2D, null);
     const ws = tf.tile(tf.expandDims(w, 1), [1, numWs(this.cfg), 1]) as tf.Tensor3D;
     const planes = synthesizePlanes(this.cfg, G, ws, { noiseMode: 'random', noiseSeed: this.rng.nextUint32() });
@@ -156,8 +157,8 @@ export class Trainer {
       const real = this.realBatch(patchP);
       const cost = this.optD.minimize(
         () => {
-          const fr = discriminate(this.dcfg, this.D, { images: frozen.images, patch: patchT, angles: frozen.angles, cameraDropout: t.cameraDropout });
-          const rr = discriminate(this.dcfg, this.D, { images: real.images, patch: patchT, angles: real.angles, cameraDropout: t.cameraDropout });
+          const fr = discriminate(this.dcfg, this.D, { images: frozen.images, patch: patchT, angles: frozen.angles, cameraDropout: t.cameraDropout, dropoutSeed: this.rng.nextUint32() });
+          const rr = discriminate(this.dcfg, this.D, { images: real.images, patch: patchT, angles: real.angles, cameraDropout: t.cameraDropout, dropoutSeed: this.rng.nextUint32() });
           kept.real = tf.keep(tf.mean(rr));
           kept.fake = tf.keep(tf.mean(fr));
           let loss = dLoss(rr, fr);

@@ -1,0 +1,111 @@
+/**
+ * `npm run train -- --out DIR [options]`: patch-wise EpiGRAF training from the command line (tfjs on WebGPU
+ * in Node — Dawn on Mesa lavapipe here, a real GPU elsewhere — or the cpu backend).
+ *
+ *   --data procedural:OBJECTS:VIEWS | DIR | FILE.zip   (default procedural:32:32)
+ *   --background white|env   --res R (64)   --preset tiny|small|official (tiny)   --patch r (32)   --batch B (8)
+ *   --steps N (100)   --gamma γ (0.05)   --checkpoint-every K (25)   --seed S (0)   --resume   --backend webgpu|cpu
+ *
+ * Prints one JSON line per step; every K steps writes DIR/checkpoint.{json,bin} (resumable) and the EMA
+ * generator as viewer weights in DIR/weights (float16).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { preset, type PresetName } from '../src/model/config';
+import { encodeWeights } from '../src/model/weights';
+import { writeWeightsDir } from '../src/model/weightsNode';
+import { proceduralDataset } from '../src/data/inMemory';
+import { importDataset, filesFromZip } from '../src/data/importDataset';
+import { filesFromDir } from '../src/data/datasetNode';
+import { dConfigFor } from '../src/train/discriminator';
+import { Trainer, type TrainOptions } from '../src/train/trainer';
+import { restoreCheckpoint, saveCheckpoint, CHECKPOINT_BIN, CHECKPOINT_JSON } from '../src/train/checkpoint';
+import { useWebGPUBackend } from '../tests/helpers/webgpuNode';
+
+function args(argv: string[]) {
+  const get = (k: string, d: string) => {
+    const i = argv.indexOf(`--${k}`);
+    return i >= 0 ? argv[i + 1] : d;
+  };
+  const num = (k: string, d: number) => {
+    const v = Number(get(k, String(d)));
+    if (!Number.isFinite(v)) throw new Error(`--${k} must be a number`);
+    return v;
+  };
+  const out = get('out', '');
+  if (!out) throw new Error('--out DIR is required');
+  return {
+    out,
+    data: get('data', 'procedural:32:32'),
+    background: get('background', 'env') as 'white' | 'env',
+    res: num('res', 64),
+    preset: get('preset', 'tiny') as PresetName,
+    patch: num('patch', 32),
+    batch: num('batch', 8),
+    steps: num('steps', 100),
+    gamma: num('gamma', 0.05),
+    every: num('checkpoint-every', 25),
+    seed: num('seed', 0),
+    resume: argv.includes('--resume'),
+    backend: get('backend', 'webgpu'),
+  };
+}
+
+export async function main(argv: string[]) {
+  const a = args(argv);
+  if (a.backend === 'webgpu') {
+    await useWebGPUBackend();
+    tf.env().set('WEBGPU_CPU_FORWARD', false);
+  } else if (!(await tf.setBackend(a.backend))) throw new Error(`backend ${a.backend} is not available`);
+  const t0 = performance.now();
+  const data = a.data.startsWith('procedural:')
+    ? (() => {
+        const [, objects, views] = a.data.split(':').map(Number);
+        return proceduralDataset({ seed: a.seed, objects, views, resolution: a.res, background: a.background, aa: 2 });
+      })()
+    : await importDataset(a.data.endsWith('.zip') ? filesFromZip(new Uint8Array(readFileSync(a.data)), a.data) : await filesFromDir(a.data), { label: a.data });
+  console.error(`dataset: ${data.names.length} images of ${data.resolution}² (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  const cfg = preset(a.preset);
+  const total = a.steps * a.batch;
+  const opts: TrainOptions = {
+    batch: a.batch,
+    patch: a.patch,
+    gamma: a.gamma,
+    r1Interval: 16,
+    lrG: 0.0025,
+    lrD: 0.002,
+    annealImages: total, // the official 10,000 kimg, scaled to this run's length
+    densityNoiseImages: total / 2,
+    emaImages: a.batch * 0.3125 * 1000,
+    emaRampup: 0.05,
+    mirror: true,
+    cameraDropout: 0.5,
+    coarse: Math.max(3, cfg.samples.coarse / 2),
+    fine: cfg.samples.fine / 2,
+    bgSteps: Math.max(2, cfg.background.steps / 2),
+  };
+  const trainer = new Trainer(cfg, dConfigFor(a.preset, data.resolution, a.patch), opts, data, a.seed);
+  mkdirSync(a.out, { recursive: true });
+  const ckJson = join(a.out, CHECKPOINT_JSON);
+  if (a.resume && existsSync(ckJson)) {
+    await restoreCheckpoint(trainer, readFileSync(ckJson, 'utf8'), new Uint8Array(readFileSync(join(a.out, CHECKPOINT_BIN))));
+    console.error(`resumed at step ${trainer.step} (${trainer.imagesSeen} images)`);
+  }
+  const started = performance.now();
+  const save = async () => {
+    const ck = await saveCheckpoint(trainer);
+    writeFileSync(ckJson, ck.json);
+    writeFileSync(join(a.out, CHECKPOINT_BIN), ck.bin);
+    const arrays = new Map(await Promise.all(Object.entries(trainer.Gema).map(async ([k, v]) => [k, (await v.data()) as Float32Array] as const)));
+    const meta = { description: `EMA generator after ${trainer.imagesSeen} images`, imagesSeen: trainer.imagesSeen, kimg: trainer.imagesSeen / 1000, trainSeconds: (performance.now() - started) / 1000 };
+    await writeWeightsDir(join(a.out, 'weights'), encodeWeights({ ...cfg, name: `${cfg.name} (trained)` }, arrays, { dtype: 'float16', meta }));
+  };
+  while (trainer.step < a.steps) {
+    const s0 = performance.now();
+    const s = await trainer.trainStep();
+    console.log(JSON.stringify({ ...s, seconds: +((performance.now() - s0) / 1000).toFixed(2) }));
+    if (trainer.step % a.every === 0 || trainer.step === a.steps) await save();
+  }
+}
