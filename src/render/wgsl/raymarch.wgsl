@@ -12,7 +12,8 @@
 //
 // Empty-space skipping (FLAG_OCCUPANCY): samples inside cells that the occupancy grid marks empty are not
 // decoded (σ taken as 0); samples outside the scene box are skipped when the decoder's density of the zero
-// feature is negligible (frame.outsideEmpty); coarse decoding and marching stop once T < T_EPS.
+// feature is negligible (frame.outsideEmpty); coarse decoding and marching stop once T < T_EPS, and the
+// background is not evaluated behind an opaque foreground.
 //
 // Bindings: 0 uniform Frame; 1 planes (f32 NHWC [R, R, 3C]); 2 decoder weights; 3 background weights;
 // 4 occupancy (u32 per cell, 1 = may hold density); 5 output rgba (rgb, opacity); 6 output depth;
@@ -228,7 +229,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   var rgb = acc.rgb;
   if (whiteBack && !bgOnly) { rgb += vec3f(1.0 - acc.opacity); }
   let useBg = (frame.flags & FLAG_BG_MODEL) != 0u && (frame.flags & FLAG_IGNORE_BG) == 0u;
-  if (useBg || bgOnly) {
+  // With skipping, an opaque foreground hides the background entirely: do not evaluate it.
+  let hidden = skipping && !bgOnly && acc.finalT < T_EPS;
+  if ((useBg || bgOnly) && !hidden) {
     var bg = Accumulator(vec3f(0.0), 0.0, 0.0, 1.0, 1.0);
     let Sb = frame.bgSteps;
     for (var s = 0u; s < Sb; s++) {
