@@ -19,15 +19,19 @@ export interface BatchOptions {
 }
 
 /**
- * Samples with replacement. `rng` returns uniforms in [0, 1); it is called once per sample for the index
- * and, with mirroring, once more for the flip, so a seeded rng gives reproducible batches.
+ * Which samples a batch takes, with replacement, and which are mirrored (yaw negated in `cameraAngles`).
+ * `rng` returns uniforms in [0, 1); it is called once per sample for the index and, with mirroring, once
+ * more for the flip, so a seeded rng gives reproducible batches.
  */
-export function sampleBatch(ds: EpigrafDataset, batchSize: number, rng: () => number, opts: BatchOptions): Batch {
+export function pickSamples(
+  ds: EpigrafDataset,
+  batchSize: number,
+  rng: () => number,
+  opts: BatchOptions,
+): Pick<Batch, 'indices' | 'mirrored' | 'cameraAngles' | 'labels'> {
   const n = ds.images.length;
   if (n === 0) throw new Error('sampleBatch: empty dataset');
   if (!Number.isInteger(batchSize) || batchSize <= 0) throw new Error(`sampleBatch: invalid batch size ${batchSize}`);
-  const r = ds.resolution;
-  const images = new Float32Array(batchSize * r * r * 3);
   const cameraAngles = new Float32Array(batchSize * 3);
   const labels = ds.labels ? new Int32Array(batchSize) : null;
   const indices = new Int32Array(batchSize);
@@ -37,7 +41,23 @@ export function sampleBatch(ds: EpigrafDataset, batchSize: number, rng: () => nu
     const flip = opts.mirror && rng() < 0.5;
     indices[b] = idx;
     mirrored[b] = flip ? 1 : 0;
-    const src = ds.images[idx];
+    const yaw = ds.cameraAngles[3 * idx];
+    cameraAngles[3 * b] = flip ? -yaw : yaw;
+    cameraAngles[3 * b + 1] = ds.cameraAngles[3 * idx + 1];
+    cameraAngles[3 * b + 2] = ds.cameraAngles[3 * idx + 2];
+    if (labels) labels[b] = ds.labels![idx];
+  }
+  return { indices, mirrored, cameraAngles, labels };
+}
+
+/** Full images of picked samples (see pickSamples), mirrored where flagged. */
+export function sampleBatch(ds: EpigrafDataset, batchSize: number, rng: () => number, opts: BatchOptions): Batch {
+  const picked = pickSamples(ds, batchSize, rng, opts);
+  const r = ds.resolution;
+  const images = new Float32Array(batchSize * r * r * 3);
+  for (let b = 0; b < batchSize; b++) {
+    const flip = picked.mirrored[b] === 1;
+    const src = ds.images[picked.indices[b]];
     const base = b * r * r * 3;
     for (let y = 0; y < r; y++) {
       for (let x = 0; x < r; x++) {
@@ -48,11 +68,6 @@ export function sampleBatch(ds: EpigrafDataset, batchSize: number, rng: () => nu
         images[d + 2] = src[s + 2] / 127.5 - 1;
       }
     }
-    const yaw = ds.cameraAngles[3 * idx];
-    cameraAngles[3 * b] = flip ? -yaw : yaw;
-    cameraAngles[3 * b + 1] = ds.cameraAngles[3 * idx + 1];
-    cameraAngles[3 * b + 2] = ds.cameraAngles[3 * idx + 2];
-    if (labels) labels[b] = ds.labels![idx];
   }
-  return { images, cameraAngles, labels, indices, mirrored };
+  return { images, ...picked };
 }

@@ -50,10 +50,6 @@ export class Generator {
     this.disposed = true;
   }
 
-  get isDisposed(): boolean {
-    return this.disposed;
-  }
-
   private check(): void {
     if (this.disposed) throw new Error('this generator has been disposed');
   }

@@ -23,12 +23,6 @@ export function paramsFromArrays(cfg: ModelConfig, arrays: ParamArrays): Params 
   return out;
 }
 
-export async function paramsToArrays(params: Params): Promise<ParamArrays> {
-  const out: ParamArrays = new Map();
-  for (const [name, t] of Object.entries(params)) out.set(name, (await t.data()) as Float32Array);
-  return out;
-}
-
 /**
  * Standard normals (×std) from the project's PRNG, as a tensor. tfjs's own seeded random ops go through the
  * CommonJS `seedrandom` package, which plain Node ESM script runners cannot import; this runs everywhere and

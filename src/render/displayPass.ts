@@ -2,13 +2,16 @@
  * Draws a ray-marched frame (rgba/depth storage buffers) onto a canvas texture (wgsl/display.wgsl). Owns its
  * render pipeline and uniform buffer; one instance per canvas format.
  */
-import { checkedShaderModule } from './gpu';
+import { BindGroupCache, checkedShaderModule } from './gpu';
 import displayWgsl from './wgsl/display.wgsl?raw';
 
 export type DisplayMode = 'rgb' | 'depth' | 'opacity';
 const MODES: Record<DisplayMode, number> = { rgb: 0, depth: 1, opacity: 2 };
 
 export class DisplayPass {
+  private readonly binds = new BindGroupCache();
+  private readonly view = new ArrayBuffer(32);
+
   private constructor(
     private readonly device: GPUDevice,
     private readonly pipeline: GPURenderPipeline,
@@ -35,11 +38,11 @@ export class DisplayPass {
     near: number,
     far: number,
   ): void {
-    const u = new ArrayBuffer(32);
+    const u = this.view;
     new Uint32Array(u).set([src.width, src.height, target.width, target.height, MODES[mode]]);
     new Float32Array(u).set([near, far], 5);
     this.device.queue.writeBuffer(this.uniforms, 0, u);
-    const bind = this.device.createBindGroup({
+    const bind = this.binds.get([src.rgba, src.depth], () => this.device.createBindGroup({
       label: 'display bind group',
       layout: this.pipeline.getBindGroupLayout(0),
       entries: [
@@ -47,7 +50,7 @@ export class DisplayPass {
         { binding: 1, resource: { buffer: src.rgba } },
         { binding: 2, resource: { buffer: src.depth } },
       ],
-    });
+    }));
     const enc = this.device.createCommandEncoder({ label: 'display frame' });
     const pass = enc.beginRenderPass({
       label: 'display pass',

@@ -37,3 +37,17 @@ export async function readBuffer(device: GPUDevice, src: GPUBuffer, bytes: numbe
   staging.destroy();
   return out;
 }
+
+/** Reuses a bind group while the buffers it binds stay the same (they change per latent or size, not per frame). */
+export class BindGroupCache {
+  private key: unknown[] = [];
+  private group: GPUBindGroup | null = null;
+
+  get(key: unknown[], make: () => GPUBindGroup): GPUBindGroup {
+    if (!this.group || key.length !== this.key.length || key.some((k, i) => k !== this.key[i])) {
+      this.group = make();
+      this.key = key;
+    }
+    return this.group;
+  }
+}

@@ -4,7 +4,7 @@
  * (rgb, opacity), depth and an accumulation buffer for progressive refinement.
  */
 import type { ModelConfig } from '../model/config';
-import { checkedShaderModule } from './gpu';
+import { BindGroupCache, checkedShaderModule } from './gpu';
 import { shaderPrelude } from './shaderPrelude';
 import type { Camera, Patch } from './camera';
 import triplaneWgsl from './wgsl/triplane.wgsl?raw';
@@ -48,6 +48,9 @@ export interface RaymarchBindings {
 }
 
 export class RaymarchPass {
+  private readonly frame = new ArrayBuffer(FRAME_BYTES);
+  private readonly binds = new BindGroupCache();
+
   private constructor(
     private readonly device: GPUDevice,
     private readonly cfg: ModelConfig,
@@ -69,7 +72,7 @@ export class RaymarchPass {
 
   writeFrame(p: FrameParams): void {
     if (p.coarse < 3 || p.coarse > this.maxCoarse) throw new Error(`coarse samples must be in [3, ${this.maxCoarse}] (got ${p.coarse})`);
-    const buf = new ArrayBuffer(FRAME_BYTES);
+    const buf = this.frame;
     const f = new Float32Array(buf);
     const u = new Uint32Array(buf);
     const R = p.camera.rotation;
@@ -88,7 +91,9 @@ export class RaymarchPass {
   }
 
   encode(enc: GPUCommandEncoder, b: RaymarchBindings, width: number, height: number): void {
-    const bind = this.device.createBindGroup({
+    const res = (x: GPUBufferBinding) => [x.buffer, x.size];
+    const key = [...res(b.planes), ...res(b.decoder), ...res(b.background), ...res(b.occupancy), b.rgba, b.depth, b.accum, b.counter];
+    const bind = this.binds.get(key, () => this.device.createBindGroup({
       label: 'raymarch bind group',
       layout: this.pipeline.getBindGroupLayout(0),
       entries: [
@@ -102,7 +107,7 @@ export class RaymarchPass {
         { binding: 7, resource: { buffer: b.accum } },
         { binding: 8, resource: { buffer: b.counter } },
       ],
-    });
+    }));
     const pass = enc.beginComputePass({ label: 'raymarch pass' });
     pass.setPipeline(this.pipeline);
     pass.setBindGroup(0, bind);

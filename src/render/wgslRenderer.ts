@@ -71,9 +71,10 @@ export interface WgslRendererOptions {
 export class WgslRenderer {
   private planes: GPUData | null = null;
   private bg: GPUData | null = null;
-  private outsideEmpty = false;
   private targets: { w: number; h: number; rgba: GPUBuffer; depth: GPUBuffer; accum: GPUBuffer } | null = null;
   private readonly counter: GPUBuffer;
+  /** Kept mapped-readable for the per-frame evaluation count, so frames allocate no buffers. */
+  private readonly counterStaging: GPUBuffer;
 
   private constructor(
     readonly device: GPUDevice,
@@ -83,8 +84,11 @@ export class WgslRenderer {
     private readonly occupancy: OccupancyPass,
     private readonly decoder: GPUData,
     private readonly sigmaEps: number,
+    /** Whether the decoder's density outside the scene box (zero features) is negligible: a per-model fact. */
+    private readonly outsideEmpty: boolean,
   ) {
     this.counter = storageBuffer(device, 'decoder evaluation counter', 4);
+    this.counterStaging = device.createBuffer({ label: 'decoder evaluation counter staging', size: 4, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
   }
 
   /** Needs the tfjs webgpu backend to be active: the renderer shares its device. */
@@ -102,7 +106,13 @@ export class WgslRenderer {
     const decoder = toGPU(packed);
     packed.dispose();
     const sigmaEps = opts.sigmaEps ?? 1e-3 / (cfg.camera.far - cfg.camera.near);
-    return new WgslRenderer(device, cfg, params, raymarch, occupancy, decoder, sigmaEps);
+    const sigma0T = tf.tidy(() => {
+      const zero = tf.zeros([1, 1, cfg.triplane.channels]) as tf.Tensor3D;
+      return tf.softplus(tf.add(tf.slice(decodeFeatures(cfg, params, zero), [0, 0, 3], [1, 1, 1]), cfg.densityShift));
+    });
+    const sigma0 = (await sigma0T.data())[0];
+    sigma0T.dispose();
+    return new WgslRenderer(device, cfg, params, raymarch, occupancy, decoder, sigmaEps, sigma0 <= sigmaEps);
   }
 
   /** Adopts the tri-planes [1, R, R, 3C] and latent ws [1, numWs, wDim] of one sample. */
@@ -113,17 +123,11 @@ export class WgslRenderer {
     const bg = packBackground(this.cfg, this.params, ws);
     this.bg = toGPU(bg);
     bg.dispose();
-    // Density of the zero feature: what the decoder returns outside the scene box.
-    const sigma0T = tf.tidy(() => {
-      const zero = tf.zeros([1, 1, this.cfg.triplane.channels]) as tf.Tensor3D;
-      return tf.softplus(tf.add(tf.slice(decodeFeatures(this.cfg, this.params, zero), [0, 0, 3], [1, 1, 1]), this.cfg.densityShift));
-    });
-    const sigma0 = (await sigma0T.data())[0];
-    sigma0T.dispose();
-    this.outsideEmpty = sigma0 <= this.sigmaEps;
     const enc = this.device.createCommandEncoder({ label: 'occupancy build' });
     this.occupancy.encode(enc, this.planesBinding(), this.decoderBinding(), this.sigmaEps);
     this.device.queue.submit([enc.finish()]);
+    // Resolve once the grid is built, so callers changing latents in a loop cannot pile up GPU work.
+    await this.device.queue.onSubmittedWorkDone();
   }
 
   private planesBinding(): GPUBufferBinding {
@@ -226,7 +230,13 @@ export class WgslRenderer {
   async readEvalsPerPixel(): Promise<number> {
     const t = this.targets;
     if (!t) throw new Error('nothing rendered yet');
-    return new Uint32Array(await readBuffer(this.device, this.counter, 4, 'counter'))[0] / (t.w * t.h);
+    const enc = this.device.createCommandEncoder({ label: 'counter copy' });
+    enc.copyBufferToBuffer(this.counter, 0, this.counterStaging, 0, 4);
+    this.device.queue.submit([enc.finish()]);
+    await this.counterStaging.mapAsync(GPUMapMode.READ);
+    const count = new Uint32Array(this.counterStaging.getMappedRange().slice(0))[0];
+    this.counterStaging.unmap();
+    return count / (t.w * t.h);
   }
 
   /** Reads the occupancy grid (1 = may hold density). */
@@ -256,5 +266,6 @@ export class WgslRenderer {
     this.raymarch.destroy();
     this.occupancy.destroy();
     this.counter.destroy();
+    this.counterStaging.destroy();
   }
 }

@@ -48,9 +48,10 @@ export function samplePatches(s: PatchSchedule, batch: number, imagesSeen: numbe
  * Cuts an r×r patch from an R×R RGBA image at the positions the patch's rays look through: NDC
  * x′ = (x + 1)·s − 1 + 2δx with x ∈ linspace(−1, 1, r) (y likewise, image rows running from NDC +1 at the top
  * to −1 at the bottom), sampled bilinearly with align-corners (NDC ±1 = the centres of the edge pixels).
+ * `mirror` reads the image flipped left-right (mirror augmentation) without copying it.
  * Returns RGB in [−1, 1], NHWC [r, r, 3].
  */
-export function extractPatch(rgba: Uint8Array, res: number, p: Patch, r: number): Float32Array {
+export function extractPatch(rgba: Uint8Array, res: number, p: Patch, r: number, mirror = false): Float32Array {
   const out = new Float32Array(r * r * 3);
   const lin = (i: number) => (r === 1 ? -1 : -1 + (2 * i) / (r - 1));
   for (let row = 0; row < r; row++) {
@@ -58,7 +59,8 @@ export function extractPatch(rgba: Uint8Array, res: number, p: Patch, r: number)
     const v = ((1 - yNdc) / 2) * (res - 1); // image row of that NDC height
     for (let col = 0; col < r; col++) {
       const xNdc = (lin(col) + 1) * p.scale - 1 + 2 * p.offsetX;
-      const u = ((xNdc + 1) / 2) * (res - 1);
+      const uImage = ((xNdc + 1) / 2) * (res - 1);
+      const u = mirror ? res - 1 - uImage : uImage;
       const x0 = Math.max(0, Math.min(res - 1, Math.floor(u)));
       const y0 = Math.max(0, Math.min(res - 1, Math.floor(v)));
       const x1 = Math.min(res - 1, x0 + 1);

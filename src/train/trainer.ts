@@ -9,8 +9,9 @@ import { numWs, type ModelConfig } from '../model/config';
 import type { Params } from '../model/layers';
 import { mappingW } from '../model/mapping';
 import { synthesizePlanes } from '../model/synthesis';
-import { initParamArrays, paramSpecs } from '../model/params';
-import { randnTensor } from '../model/tensors';
+import { initParamArrays } from '../model/params';
+import { disposeParams, paramsFromArrays, randnTensor } from '../model/tensors';
+import { pickSamples } from '../data/batches';
 import { MT19937 } from '../model/prng';
 import { cameraFromAngles, type Patch } from '../render/camera';
 import { renderReference } from '../render/reference';
@@ -71,8 +72,10 @@ export class Trainer {
   ) {
     if (data.resolution !== dcfg.resolution) throw new Error(`dataset resolution ${data.resolution} ≠ discriminator resolution ${dcfg.resolution}`);
     if (t.batch % dcfg.mbstdGroup !== 0) throw new Error(`batch ${t.batch} must be a multiple of the minibatch-std group ${dcfg.mbstdGroup}`);
-    const arrays = initParamArrays(cfg, seed);
-    this.G = Object.fromEntries([...arrays].map(([k, v]) => [k, tf.variable(tf.tensor(v, shapeOf(cfg, k, v.length)), !k.endsWith('noise_const') && !k.endsWith('w_avg'))]));
+    const init = paramsFromArrays(cfg, initParamArrays(cfg, seed));
+    // Buffers (fixed noise, w_avg) are not trained.
+    this.G = Object.fromEntries(Object.entries(init).map(([k, v]) => [k, tf.variable(v, !k.endsWith('noise_const') && !k.endsWith('w_avg'))]));
+    disposeParams(init);
     this.Gema = Object.fromEntries(Object.entries(this.G).map(([k, v]) => [k, tf.variable(tf.clone(v), false)]));
     this.D = initDParams(dcfg, seed + 1);
     const c = t.r1Interval / (t.r1Interval + 1); // lazy regularisation: lr·c, β2^c
@@ -95,21 +98,11 @@ export class Trainer {
   realBatch(patches: Patch[]): { images: tf.Tensor4D; angles: tf.Tensor2D } {
     const n = patches.length;
     const r = this.t.patch;
-    const res = this.data.resolution;
+    const picked = pickSamples(this.data, n, this.rand, { mirror: this.t.mirror });
     const imgs = new Float32Array(n * r * r * 3);
-    const angles = new Float32Array(n * 2);
-    for (let i = 0; i < n; i++) {
-      const k = Math.min(this.data.names.length - 1, Math.floor(this.rand() * this.data.names.length));
-      let rgba = this.data.images[k];
-      let yaw = this.data.cameraAngles[3 * k];
-      if (this.t.mirror && this.rand() < 0.5) {
-        rgba = flipHorizontally(rgba, res);
-        yaw = -yaw;
-      }
-      imgs.set(extractPatch(rgba, res, patches[i], r), i * r * r * 3);
-      angles.set([yaw, this.data.cameraAngles[3 * k + 1]], 2 * i);
-    }
-    return { images: tf.tensor4d(imgs, [n, r, r, 3]), angles: tf.tensor2d(angles, [n, 2]) };
+    for (let i = 0; i < n; i++)
+      imgs.set(extractPatch(this.data.images[picked.indices[i]], this.data.resolution, patches[i], r, picked.mirrored[i] === 1), i * r * r * 3);
+    return { images: tf.tensor4d(imgs, [n, r, r, 3]), angles: yawPitch(picked.cameraAngles) };
   }
 
   /** Fake patches rendered from G at poses drawn from the dataset. */
@@ -119,13 +112,8 @@ export class Trainer {
     const w = mappingW(this.cfg, G, z as tf.Tensor2D, null);
     const ws = tf.tile(tf.expandDims(w, 1), [1, numWs(this.cfg), 1]) as tf.Tensor3D;
     const planes = synthesizePlanes(this.cfg, G, ws, { noiseMode: 'random', noiseSeed: this.rng.nextUint32() });
-    const angles: number[] = [];
-    const cams = patches.map(() => {
-      const k = Math.floor(this.rand() * this.data.names.length);
-      const [yaw, pitch] = [this.data.cameraAngles[3 * k], this.data.cameraAngles[3 * k + 1]];
-      angles.push(yaw, pitch);
-      return cameraFromAngles(yaw, pitch, this.cfg.camera.radius, this.cfg.camera.fovDeg);
-    });
+    const poses = pickSamples(this.data, n, this.rand, { mirror: false }).cameraAngles;
+    const cams = patches.map((_, i) => cameraFromAngles(poses[3 * i], poses[3 * i + 1], this.cfg.camera.radius, this.cfg.camera.fovDeg));
     const out = renderReference(this.cfg, G, planes, ws, cams, {
       resolution: this.t.patch,
       patches,
@@ -136,7 +124,8 @@ export class Trainer {
       densityNoiseStd: noiseStd,
       chunkRays: 1 << 16,
     });
-    return { images: out.rgb, angles: tf.tensor2d(angles, [n, 2]) };
+    tf.dispose([out.depth, out.opacity]);
+    return { images: out.rgb, angles: yawPitch(poses) };
   }
 
   /** One D step then one G step. */
@@ -209,26 +198,10 @@ export class Trainer {
   }
 }
 
-function shapeOf(cfg: ModelConfig, name: string, n: number): number[] {
-  // Shapes come from the config's parameter list (same order as initParamArrays).
-  const spec = specIndex(cfg).get(name);
-  if (!spec || spec.reduce((a, b) => a * b, 1) !== n) throw new Error(`internal: no shape for ${name}`);
-  return spec;
-}
-
-const specCache = new WeakMap<ModelConfig, Map<string, number[]>>();
-function specIndex(cfg: ModelConfig): Map<string, number[]> {
-  let m = specCache.get(cfg);
-  if (!m) {
-    m = new Map(paramSpecs(cfg).map((s) => [s.name, s.shape]));
-    specCache.set(cfg, m);
-  }
-  return m;
-}
-
-function flipHorizontally(rgba: Uint8Array, res: number): Uint8Array {
-  const out = new Uint8Array(rgba.length);
-  for (let y = 0; y < res; y++)
-    for (let x = 0; x < res; x++) out.set(rgba.subarray(4 * (y * res + x), 4 * (y * res + x) + 4), 4 * (y * res + (res - 1 - x)));
-  return out;
+/** (yaw, pitch) columns of [yaw, pitch, roll] rows, as D's camera input. */
+function yawPitch(angles: Float32Array): tf.Tensor2D {
+  const n = angles.length / 3;
+  const out = new Float32Array(2 * n);
+  for (let i = 0; i < n; i++) out.set([angles[3 * i], angles[3 * i + 1]], 2 * i);
+  return tf.tensor2d(out, [n, 2]);
 }

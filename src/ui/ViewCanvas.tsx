@@ -16,10 +16,9 @@ interface Props {
 /** The 3D view: pointer/wheel/keyboard orbit, and the render loop (coarse while moving, refined when still). */
 export function ViewCanvas({ orbit, onCameraChange }: Props) {
   const canvas = useRef<HTMLCanvasElement>(null);
-  const L = useRef({ dragging: false, moved: true, frame: 0, busy: false, lastX: 0, lastY: 0, revision: -1, frames: 0, t0: 0 });
+  const L = useRef({ dragging: false, moved: true, frame: 0, busy: false, lastX: 0, lastY: 0, revision: -1 });
 
   useEffect(() => {
-    (window as unknown as { __epigraf: Record<string, unknown> }).__epigraf.frameCount = () => L.current.frames;
     let raf = 0;
     const tick = () => {
       raf = requestAnimationFrame(tick);
@@ -56,7 +55,6 @@ export function ViewCanvas({ orbit, onCameraChange }: Props) {
         bgOnly: st.mode === 'background',
       })
         .then((r) => {
-          l.frames++;
           st.set({ renderMs: r.ms, fps: 1000 / (performance.now() - t0), evalsPerPixel: r.evalsPerPixel, refined: still ? n + 1 : 0, loading: null });
         })
         .catch((e) => st.set({ status: 'error', message: String((e as Error).message) }))

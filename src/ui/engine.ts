@@ -8,6 +8,7 @@ import { httpSource, loadWeights, type LoadedWeights, type ModelMeta, type Weigh
 import { freshWebGPUBackend } from './gpuDevice';
 import { zFromSeed } from '../model/prng';
 import type { Camera } from '../render/camera';
+import { toDisplay, toDisplayByte } from '../render/displayMap';
 import type { ModelConfig } from '../model/config';
 import { renderReference } from '../render/reference';
 import { WgslRenderer } from '../render/wgslRenderer';
@@ -138,11 +139,6 @@ export async function setLatent(p: LatentParams): Promise<number> {
   return performance.now() - t0;
 }
 
-/** Keeps the old single-seed entry point for tests and scripts. */
-export async function setSeed(seed: number, psi: number): Promise<number> {
-  return setLatent({ seed, seedB: seed, t: 0, psi, label: 0 });
-}
-
 export function attachCanvas(canvas: HTMLCanvasElement): GPUCanvasContext {
   const device = (tf.backend() as unknown as { device: GPUDevice }).device;
   const context = canvas.getContext('webgpu');
@@ -223,7 +219,7 @@ export async function renderToPixels(camera: Camera, size: number, frames: numbe
   const img = await model.renderer.read('accum');
   const out = new Uint8Array(size * size * 4);
   for (let i = 0; i < size * size; i++) {
-    for (let k = 0; k < 3; k++) out[4 * i + k] = Math.round((Math.min(1, Math.max(-1, img.rgba[4 * i + k])) * 0.5 + 0.5) * 255);
+    for (let k = 0; k < 3; k++) out[4 * i + k] = toDisplayByte(img.rgba[4 * i + k]);
     out[4 * i + 3] = 255;
   }
   return out;
@@ -272,9 +268,8 @@ export async function compareWithReference(resolution = 64): Promise<{ maxAbsErr
   const ref = renderReference(cfg, model.generator.params, latent.planes, latent.ws, [cam], { resolution, deterministic: true, chunkRays: 1024 });
   const rgb = await ref.rgb.data();
   tf.dispose([ref.rgb, ref.depth, ref.opacity]);
-  const d = (x: number) => Math.min(1, Math.max(-1, x)) * 0.5 + 0.5;
   let maxAbsError = 0;
   for (let i = 0; i < resolution * resolution; i++)
-    for (let k = 0; k < 3; k++) maxAbsError = Math.max(maxAbsError, Math.abs(d(img.rgba[4 * i + k]) - d(rgb[3 * i + k])));
+    for (let k = 0; k < 3; k++) maxAbsError = Math.max(maxAbsError, Math.abs(toDisplay(img.rgba[4 * i + k]) - toDisplay(rgb[3 * i + k])));
   return { maxAbsError, pixels: resolution * resolution };
 }

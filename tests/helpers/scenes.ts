@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ModelConfig } from '../../src/model/config';
 import type { Params } from '../../src/model/layers';
 import { MLP } from '../../src/model/params';
+import { toDisplay } from '../../src/render/displayMap';
 
 /**
  * Decoder whose σ_raw = sigmaBias + sigmaGain·f0 (f0 ≥ 0) and RGB = rgbBias + colourGain·f1 (red, f1 ≥ 0);
@@ -68,7 +69,7 @@ export function blobScene(cfg: ModelConfig, params: Params, radius = 0.3): { par
 export function psnr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let se = 0;
   for (let i = 0; i < a.length; i++) {
-    const d = (Math.min(1, Math.max(-1, a[i])) - Math.min(1, Math.max(-1, b[i]))) * 0.5;
+    const d = toDisplay(a[i]) - toDisplay(b[i]);
     se += d * d;
   }
   const mse = se / a.length;

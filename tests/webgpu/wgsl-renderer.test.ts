@@ -14,8 +14,9 @@ import { WgslRenderer } from '../../src/render/wgslRenderer';
 import { RaymarchPass } from '../../src/render/raymarchPass';
 import { OccupancyPass } from '../../src/render/occupancyPass';
 import { checkedShaderModule } from '../../src/render/gpu';
+import { toDisplay } from '../../src/render/displayMap';
 
-const disp = (v: number) => Math.min(1, Math.max(-1, v)) * 0.5 + 0.5;
+const disp = toDisplay;
 
 async function compare(cfg: ModelConfig, g: Generator, r: WgslRenderer, cam: Camera, res: number, extra: Partial<ReferenceRenderOptions> = {}) {
   const ref = renderReference(cfg, g.params, planesT!, wsT!, [cam], { resolution: res, deterministic: true, ...extra });
