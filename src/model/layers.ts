@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core alone registers no gradients; the trainer and the tests differentiate through the generator.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import './kernels/register';
 import { randnTensor } from './tensors';
 
 export type Params = Record<string, tf.Tensor>;

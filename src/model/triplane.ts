@@ -10,19 +10,29 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DECODER_OUT, type ModelConfig } from './config';
 import { fullyConnected, type Params } from './layers';
 import { MLP } from './params';
+import { PLANE_AXES } from './kernels/triplaneMath';
+import { fusedSampleTriplane, fusedTriplaneAvailable } from './kernels/sampleTriplaneOp';
 
-/** Which world axes index (width, height) of each plane. */
-export const PLANE_AXES: readonly (readonly [number, number])[] = [
-  [0, 1],
-  [0, 2],
-  [1, 2],
-];
+export type TriplaneSampler = 'fused' | 'gather';
+let sampler: TriplaneSampler = 'fused';
+
+/** Chooses the lookup implementation (the benchmark compares both; 'gather' is the composite-op oracle). */
+export function setTriplaneSampler(s: TriplaneSampler): void {
+  sampler = s;
+}
 
 /**
  * planes: [N, R, R, 3·C] (NHWC), points: [N, P, 3] in world units → features [N, P, C] (mean over planes).
- * Differentiable with respect to planes and points.
+ * Differentiable with respect to planes and points. The fused kernel where the backend has one, else the
+ * composite of gathers.
  */
 export function sampleTriplane(cfg: ModelConfig, planes: tf.Tensor4D, points: tf.Tensor3D): tf.Tensor3D {
+  if (sampler === 'fused' && fusedTriplaneAvailable()) return fusedSampleTriplane(planes, points, 1 / cfg.camera.cubeScale);
+  return sampleTriplaneGather(cfg, planes, points);
+}
+
+/** The same lookup from tfjs composite ops (12 gathers); slow, but differentiable on every backend. */
+export function sampleTriplaneGather(cfg: ModelConfig, planes: tf.Tensor4D, points: tf.Tensor3D): tf.Tensor3D {
   return tf.tidy(() => {
     const [n, r, , c3] = planes.shape;
     const c = c3 / 3;

@@ -1,0 +1,95 @@
+/**
+ * Kernels tfjs-backend-wasm 4.22 lacks and training needs:
+ * - `Conv2DBackpropFilter` (every conv weight gradient), computed as one dilated Conv2D of the input by the
+ *   output gradient with batch and channels swapped, so it runs in XNNPACK rather than in JavaScript;
+ * - `UnsortedSegmentSum` (the gradient of gather), as a typed-array loop.
+ * Intermediates are released with the backend's disposeData (an earlier stand-in leaked ~30 MB per step).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { backend_util, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+
+interface WasmBackendLike {
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array;
+  disposeData(id: object): boolean;
+}
+
+function runWasm(name: string, backend: WasmBackendLike, inputs: Record<string, TensorInfo>, attrs: object): TensorInfo {
+  const k = tf.getKernel(name, 'wasm');
+  if (!k) throw new Error(`wasm kernel ${name} is missing`);
+  return k.kernelFunc({ inputs, backend: backend as never, attrs: attrs as NamedAttrMap }) as TensorInfo;
+}
+
+const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
+  const b = backend as unknown as WasmBackendLike;
+  const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as {
+    strides: number | [number, number];
+    pad: backend_util.ExplicitPadding | 'same' | 'valid' | number;
+    dataFormat: 'NHWC' | 'NCHW';
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+    filterShape: [number, number, number, number];
+  };
+  if (dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter (wasm): NHWC only');
+  const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
+  const [kh, kw] = [info.filterHeight, info.filterWidth];
+  const { top, left } = info.padInfo;
+  // dW[i, j, ci, co] = Σ_{b, oh, ow} x[b, oh·sh + i − top, ow·sw + j − left, ci] · dy[b, oh, ow, co]:
+  // a conv of x viewed as [CI, H, W, B] by dy viewed as [OH, OW, B, CO], dilated by the forward stride.
+  const bottom = Math.max(0, kh - 1 + (info.outHeight - 1) * info.strideHeight + 1 - info.inHeight - top);
+  const right = Math.max(0, kw - 1 + (info.outWidth - 1) * info.strideWidth + 1 - info.inWidth - left);
+  const xt = runWasm('Transpose', b, { x }, { perm: [3, 1, 2, 0] });
+  const dyt = runWasm('Transpose', b, { x: dy }, { perm: [1, 2, 0, 3] });
+  const conv = runWasm('Conv2D', b, { x: xt, filter: dyt }, {
+    strides: 1,
+    pad: [
+      [0, 0],
+      [top, bottom],
+      [left, right],
+      [0, 0],
+    ],
+    dataFormat: 'NHWC',
+    dilations: [info.strideHeight, info.strideWidth],
+  });
+  b.disposeData(xt.dataId);
+  b.disposeData(dyt.dataId);
+  let cropped = conv;
+  if (conv.shape[1] !== kh || conv.shape[2] !== kw) {
+    cropped = runWasm('Slice', b, { x: conv }, { begin: [0, 0, 0, 0], size: [-1, kh, kw, -1] });
+    b.disposeData(conv.dataId);
+  }
+  const out = runWasm('Transpose', b, { x: cropped }, { perm: [1, 2, 0, 3] });
+  b.disposeData(cropped.dataId);
+  return out;
+};
+
+const unsortedSegmentSum: KernelFunc = ({ inputs, backend, attrs }) => {
+  const b = backend as unknown as WasmBackendLike;
+  const { x, segmentIds } = inputs as { x: TensorInfo; segmentIds: TensorInfo };
+  const { numSegments } = attrs as unknown as { numSegments: number };
+  if (x.dtype !== 'float32') throw new Error('UnsortedSegmentSum (wasm): float32 only');
+  const rows = segmentIds.shape.reduce((a, c) => a * c, 1);
+  const inner = x.shape.slice(segmentIds.shape.length).reduce((a, c) => a * c, 1);
+  const out = b.makeOutput([numSegments, ...x.shape.slice(segmentIds.shape.length)], 'float32');
+  const o = b.typedArrayFromHeap(out) as Float32Array;
+  const xs = b.typedArrayFromHeap(x) as Float32Array;
+  const ids = b.typedArrayFromHeap(segmentIds);
+  o.fill(0);
+  for (let r = 0; r < rows; r++) {
+    const s = ids[r];
+    if (s < 0 || s >= numSegments) continue;
+    const src = r * inner;
+    const dst = s * inner;
+    for (let i = 0; i < inner; i++) o[dst + i] += xs[src + i];
+  }
+  return out;
+};
+
+let registered = false;
+
+export function registerWasmTrainingKernels(): void {
+  if (registered) return;
+  registered = true;
+  if (!tf.getKernel('Conv2DBackpropFilter', 'wasm')) tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2DBackpropFilter });
+  if (!tf.getKernel('UnsortedSegmentSum', 'wasm')) tf.registerKernel({ kernelName: 'UnsortedSegmentSum', backendName: 'wasm', kernelFunc: unsortedSegmentSum });
+}
