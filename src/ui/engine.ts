@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Generator } from '../model/generator';
 import { httpSource, loadWeights, type LoadedWeights, type ModelMeta, type WeightsSource } from '../model/weights';
 import { freshWebGPUBackend } from './gpuDevice';
+import { registerTriplaneWebgpuKernels } from '../model/kernels/triplaneWebgpu';
 import { zFromSeed } from '../model/prng';
 import type { Camera } from '../render/camera';
 import { toDisplay, toDisplayByte } from '../render/displayMap';
@@ -24,6 +25,7 @@ export async function initWebGPU(): Promise<BackendInfo> {
   const adapter = await navigator.gpu.requestAdapter();
   if (!adapter) throw new Error('WebGPU is present but no adapter could be obtained');
   await import('@tensorflow/tfjs-backend-webgpu');
+  registerTriplaneWebgpuKernels();
   if (!(await tf.setBackend('webgpu'))) throw new Error('the tfjs WebGPU backend failed to initialise');
   await tf.ready();
   const info = adapter.info;

@@ -26,6 +26,8 @@ export async function installNodeWebGPU(): Promise<GPU> {
 export async function useWebGPUBackend(): Promise<void> {
   await installNodeWebGPU();
   await import('@tensorflow/tfjs-backend-webgpu');
+  const { registerTriplaneWebgpuKernels } = await import('../../src/model/kernels/triplaneWebgpu');
+  registerTriplaneWebgpuKernels();
   const ok = await tf.setBackend('webgpu');
   if (!ok) throw new Error('tfjs webgpu backend failed to initialise on the Node WebGPU adapter');
   await tf.ready();

@@ -37,7 +37,7 @@ describe('wasm training kernels', () => {
       const run = () => {
         const xt = tf.tensor4d(x, c.x as [number, number, number, number]);
         const ft = tf.tensor4d(f, c.f as [number, number, number, number]);
-        const g = tf.grad((ff: tf.Tensor4D) => tf.sum(tf.square(tf.conv2d(xt, ff, c.stride, c.pad))))(ft);
+        const g = tf.grad((ff: tf.Tensor) => tf.sum(tf.square(tf.conv2d(xt, ff as tf.Tensor4D, c.stride, c.pad))))(ft);
         tf.dispose([xt, ft]);
         return g;
       };
@@ -56,7 +56,7 @@ describe('wasm training kernels', () => {
       const t = tf.tensor2d(table, [10, 4]);
       const ix = tf.tensor1d(idx, 'int32');
       const w = tf.tensor2d(rand(7 * 4, 4), [7, 4]);
-      const g = tf.grad((tt: tf.Tensor2D) => tf.sum(tf.mul(tf.gather(tt, ix), w)))(t);
+      const g = tf.grad((tt: tf.Tensor) => tf.sum(tf.mul(tf.gather(tt as tf.Tensor2D, ix), w)))(t);
       tf.dispose([t, ix, w]);
       return g;
     };
@@ -70,7 +70,7 @@ describe('wasm training kernels', () => {
     await useBackend('wasm');
     const xt = tf.tensor4d(rand(2 * 16 * 16 * 8, 1), [2, 16, 16, 8]);
     const ft = tf.tensor4d(rand(3 * 3 * 8 * 8, 2), [3, 3, 8, 8]);
-    const step = () => tf.tidy(() => tf.grad((ff: tf.Tensor4D) => tf.sum(tf.conv2d(xt, ff, 2, 'same')))(ft)).dispose();
+    const step = () => tf.tidy(() => tf.grad((ff: tf.Tensor) => tf.sum(tf.conv2d(xt, ff as tf.Tensor4D, 2, 'same')))(ft)).dispose();
     step();
     const before = tf.memory();
     for (let i = 0; i < 20; i++) step();
