@@ -18,7 +18,9 @@ const server = await createServer({
   logLevel: 'error',
   optimizeDeps: { noDiscovery: true, include: [] },
   // tfjs's ESM files import each other without extensions, which Node's resolver rejects: let Vite load them.
-  ssr: { noExternal: [/^@tensorflow\//] },
+  // Except the wasm backend, whose emscripten glue is CommonJS: Node loads its CJS build, which shares
+  // tfjs-core's engine and kernel registry through the global namespace.
+  ssr: { noExternal: [/^@tensorflow\/(?!tfjs-backend-wasm)/] },
 });
 let code = 0;
 try {

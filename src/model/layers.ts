@@ -64,77 +64,80 @@ export function normalize2ndMoment(x: tf.Tensor2D): tf.Tensor2D {
 /** The official resample filter [1, 3, 3, 1]; its 2-D form is the normalised outer product. */
 const FIR = [1, 3, 3, 1].map((v) => v / 8);
 
-const firCache = new Map<string, Float32Array>();
-
 /**
- * 1-D linear operators (as dense [out, in] matrices) equal to the official upfirdn2d calls, applied per
- * axis because the 2-D filter is separable. Gain 2 per axis (4 in 2-D).
- *  - 'up': `upsample2d` (zero-insertion ×2, pad [2, 1], filter) — n → 2n, used on the skip image.
- *  - 'convUp': the filter after a stride-2 transposed 3×3 conv (pad [1, 1]) — 2n + 1 → 2n.
+ * 1-D linear operators equal to the official upfirdn2d calls, applied per axis because the 2-D filter is
+ * separable. Gain 2 per axis (4 in 2-D) for the up-sampling kinds.
+ *  - 'up': `upsample2d` (zero-insertion ×2, pad [2, 1], filter) — n → 2n, used on the skip image;
+ *  - 'convUp': the filter after a stride-2 transposed 3×3 conv (pad [1, 1]) — 2n + 1 → 2n;
+ *  - 'down': `downsample2d` (pad [1, 1], filter, keep every 2nd) — n → n/2, before a 1×1 conv;
+ *  - 'convDown': the blur before a stride-2 3×3 conv (pad [2, 2], filter) — n → n + 1.
+ * Written as four shifted slices of the zero-padded input (polyphase for ×2 and ÷2), so the cost is four
+ * multiply-adds per sample and every op is differentiable twice (R1 differentiates through D's blur).
  */
 export type FirKind = 'up' | 'convUp' | 'down' | 'convDown';
 
-/** Output length of a FIR operator on n samples (n is the *input* length for every kind). */
-function firRows(kind: FirKind, n: number): number {
-  return { up: 2 * n, convUp: 2 * n, down: n / 2, convDown: n + 1 }[kind];
-}
-
-export function firMatrix(kind: FirKind, n: number): { data: Float32Array; rows: number; cols: number } {
-  if (kind === 'down' || kind === 'convDown') return firDownMatrix(kind, n);
-  const key = `${kind}:${n}`;
-  const rows = 2 * n;
-  const cols = kind === 'up' ? n : 2 * n + 1;
-  let data = firCache.get(key);
-  if (!data) {
-    data = new Float32Array(rows * cols);
-    for (let o = 0; o < rows; o++) {
-      for (let t = 0; t < 4; t++) {
-        if (kind === 'up') {
-          const k = o + t - 2; // index into the zero-inserted signal
-          if (k >= 0 && k % 2 === 0 && k / 2 < n) data[o * cols + k / 2] += 2 * FIR[t];
-        } else {
-          const k = o + t - 1;
-          if (k >= 0 && k < cols) data[o * cols + k] += 2 * FIR[t];
-        }
-      }
+function firAxis(x: tf.Tensor4D, axis: 1 | 2, kind: FirKind): tf.Tensor4D {
+  const n = x.shape[axis];
+  const pad = (before: number, after: number) => {
+    const p: [number, number][] = [[0, 0], [0, 0], [0, 0], [0, 0]];
+    p[axis] = [before, after];
+    return tf.pad(x, p) as tf.Tensor4D;
+  };
+  const slice = (t: tf.Tensor4D, start: number, len: number) => {
+    const begin = [0, 0, 0, 0];
+    const size = [-1, -1, -1, -1];
+    begin[axis] = start;
+    size[axis] = len;
+    return tf.slice(t, begin, size);
+  };
+  const taps = (terms: [tf.Tensor4D, number][]) => tf.addN(terms.map(([t, c]) => tf.mul(t, c))) as tf.Tensor4D;
+  // Phases live on an extra axis of length 2 next to `axis`; folding the other dims keeps tensors 4-D (wasm's
+  // 5-D slices, splits and unpacks are slow loops).
+  const [N, H, W, C] = x.shape;
+  const phased = (len: number) => (axis === 1 ? [N, len, 2, W * C] : [N * H, len, 2, C]) as [number, number, number, number];
+  const interleave = (even: tf.Tensor4D, odd: tf.Tensor4D) => {
+    const len = even.shape[axis];
+    const one = (t: tf.Tensor4D) => tf.reshape(t, (axis === 1 ? [N, len, 1, W * C] : [N * H, len, 1, C]) as [number, number, number, number]);
+    const shape = [...even.shape] as [number, number, number, number];
+    shape[axis] *= 2;
+    return tf.reshape(tf.concat([one(even), one(odd)], 2), shape) as tf.Tensor4D;
+  };
+  const f = FIR;
+  switch (kind) {
+    case 'up': {
+      // out[2m] = 2f0·x[m−1] + 2f2·x[m]; out[2m+1] = 2f1·x[m] + 2f3·x[m+1].
+      const xp = pad(1, 1);
+      const even = taps([[slice(xp, 0, n), 2 * f[0]], [slice(xp, 1, n), 2 * f[2]]]);
+      const odd = taps([[slice(xp, 1, n), 2 * f[1]], [slice(xp, 2, n), 2 * f[3]]]);
+      return interleave(even, odd);
     }
-    firCache.set(key, data);
+    case 'convUp': {
+      // out[o] = Σ_t 2f_t·y[o + t − 1], o < n − 1.
+      const xp = pad(1, 1);
+      return taps(f.map((c, t) => [slice(xp, t, n - 1), 2 * c]));
+    }
+    case 'convDown': {
+      // out[o] = Σ_t f_t·x[o + t − 2], o ≤ n.
+      const xp = pad(2, 2);
+      return taps(f.map((c, t) => [slice(xp, t, n + 1), c]));
+    }
+    case 'down': {
+      // out[o] = Σ_t f_t·x[2o + t − 1]: even/odd phases of the padded input.
+      const xp = pad(1, 1);
+      const pairs = tf.reshape(xp, phased((n + 2) / 2));
+      const unfold = [...xp.shape] as [number, number, number, number];
+      unfold[axis] = (n + 2) / 2;
+      const phase = (k: number) => tf.reshape(tf.slice(pairs, [0, 0, k, 0], [-1, -1, 1, -1]), unfold) as tf.Tensor4D;
+      const [e, o] = [phase(0), phase(1)];
+      const m = n / 2;
+      return taps([[slice(e, 0, m), f[0]], [slice(o, 0, m), f[1]], [slice(e, 1, m), f[2]], [slice(o, 1, m), f[3]]]);
+    }
   }
-  return { data, rows, cols };
 }
 
-/**
- * Down-sampling operators of the discriminator (official conv2d_resample with down = 2), n inputs:
- *  - 'down': `downsample2d` (pad [1, 1], filter, keep every 2nd) — n → n/2, before a 1×1 conv;
- *  - 'convDown': the blur before a stride-2 3×3 conv (pad [2, 2], filter) — n → n + 1.
- */
-function firDownMatrix(kind: 'down' | 'convDown', n: number): { data: Float32Array; rows: number; cols: number } {
-  const key = `${kind}:${n}`;
-  const rows = firRows(kind, n);
-  let data = firCache.get(key);
-  if (!data) {
-    data = new Float32Array(rows * n);
-    for (let o = 0; o < rows; o++)
-      for (let t = 0; t < 4; t++) {
-        const i = kind === 'down' ? 2 * o + t - 1 : o + t - 2;
-        if (i >= 0 && i < n) data[o * n + i] += FIR[t];
-      }
-    firCache.set(key, data);
-  }
-  return { data, rows, cols: n };
-}
-
-/** Applies the same 1-D operator along H and W of an NHWC tensor (matmuls: differentiable everywhere). */
+/** Applies the same 1-D operator along H and W of an NHWC tensor. */
 export function separableFir(x: tf.Tensor4D, kind: FirKind): tf.Tensor4D {
-  const [n, h, w, c] = x.shape;
-  const inLen = (len: number) => (kind === 'convUp' ? (len - 1) / 2 : len);
-  const mh = firMatrix(kind, inLen(h));
-  const mw = firMatrix(kind, inLen(w));
-  const Mh = tf.tensor3d(mh.data, [1, mh.rows, mh.cols]);
-  const Mw = tf.tensor3d(mw.data, [1, mw.rows, mw.cols]);
-  const y = tf.matMul(Mh, tf.reshape(x, [n, h, w * c]) as tf.Tensor3D); // [n, H', w·c]
-  const z = tf.matMul(Mw, tf.reshape(y, [n * mh.rows, w, c]) as tf.Tensor3D); // [n·H', W', c]
-  return tf.reshape(z, [n, mh.rows, mw.rows, c]);
+  return tf.tidy(() => firAxis(firAxis(x, 1, kind), 2, kind));
 }
 
 // ---- modulated convolutions ---------------------------------------------------------------------

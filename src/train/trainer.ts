@@ -188,6 +188,13 @@ export class Trainer {
     return { step: this.step, imagesSeen: this.imagesSeen, dLoss: dLossV!, gLoss: gLossV!, r1: r1Value, realScore: realScore!, fakeScore: fakeScore! };
   }
 
+  /** Frees the variables and optimiser state. */
+  dispose(): void {
+    this.optG.dispose();
+    this.optD.dispose();
+    for (const v of [...Object.values(this.G), ...Object.values(this.Gema), ...Object.values(this.D)]) v.dispose();
+  }
+
   /** G_ema ← lerp(G, G_ema, β) with β = 0.5^(batch / ema_nimg), ema_nimg ramped up with the images seen. */
   private updateEma(): void {
     const emaNimg = Math.min(this.t.emaImages, this.imagesSeen * this.t.emaRampup);

@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { registerWasmTrainingKernels } from '../../src/model/kernels/wasmKernels';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 
@@ -10,6 +11,7 @@ export async function useBackend(name: 'cpu' | 'wasm'): Promise<void> {
     const require = createRequire(import.meta.url);
     const dist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
     setWasmPaths(dist + '/');
+    registerWasmTrainingKernels();
   }
   const ok = await tf.setBackend(name);
   if (!ok) throw new Error(`tfjs backend ${name} failed to initialise`);

@@ -81,3 +81,40 @@ describe('wasm training kernels', () => {
     tf.dispose([xt, ft]);
   });
 });
+
+describe('wasm Conv2DBackpropInput (XNNPACK replacement)', () => {
+  const cases: { x: number[]; f: number[]; stride: number; pad: 'same' | 'valid' | number }[] = [
+    { x: [2, 8, 8, 3], f: [3, 3, 3, 5], stride: 1, pad: 'same' },
+    { x: [2, 9, 9, 4], f: [3, 3, 4, 2], stride: 2, pad: 'valid' },
+    { x: [1, 10, 10, 2], f: [4, 4, 2, 3], stride: 2, pad: 1 },
+    { x: [2, 8, 7, 3], f: [3, 3, 3, 2], stride: 2, pad: 'same' },
+    { x: [3, 7, 6, 2], f: [1, 1, 2, 4], stride: 1, pad: 'valid' },
+  ];
+  for (const [i, c] of cases.entries()) {
+    it(`input gradient equals cpu: x [${c.x}], filter [${c.f}], stride ${c.stride}, pad ${c.pad}`, async () => {
+      const x = rand(size(c.x), 30 + i);
+      const f = rand(size(c.f), 40 + i);
+      const run = () => {
+        const xt = tf.tensor4d(x, c.x as [number, number, number, number]);
+        const ft = tf.tensor4d(f, c.f as [number, number, number, number]);
+        const g = tf.grad((xx: tf.Tensor) => tf.sum(tf.square(tf.conv2d(xx as tf.Tensor4D, ft, c.stride, c.pad))))(xt);
+        tf.dispose([xt, ft]);
+        return g;
+      };
+      const cpu = await onBackend('cpu', run);
+      const wasm = await onBackend('wasm', run);
+      const d = maxAbsDiff(wasm, cpu);
+      expect(d.scale).toBeGreaterThan(0.1);
+      expect(d.diff).toBeLessThan(1e-4 * d.scale);
+    });
+  }
+
+  it('conv2dTranspose (stride 2, the synthesis up-sampling conv) equals cpu', async () => {
+    const x = rand(2 * 5 * 5 * 4, 50);
+    const f = rand(3 * 3 * 6 * 4, 51);
+    const run = () => tf.tidy(() => tf.conv2dTranspose(tf.tensor4d(x, [2, 5, 5, 4]), tf.tensor4d(f, [3, 3, 6, 4]), [2, 11, 11, 6], 2, 'valid'));
+    const d = maxAbsDiff(await onBackend('wasm', run), await onBackend('cpu', run));
+    expect(d.scale).toBeGreaterThan(0.1);
+    expect(d.diff).toBeLessThan(1e-4 * d.scale);
+  });
+});
