@@ -121,7 +121,7 @@ export class DensityGridPass {
       for (let i0 = 0; i0 < count; i0 += chunk) {
         aborted(signal);
         const m = Math.min(chunk, count - i0);
-        this.device.queue.writeBuffer(pts, 0, points, i0 * 3, m * 3);
+        this.device.queue.writeBuffer(pts, 0, points.slice(i0 * 3, (i0 + m) * 3));
         this.job(m, 0, 0);
         const enc = this.device.createCommandEncoder({ label: 'vertex colours' });
         const pass = enc.beginComputePass({ label: 'vertex colours pass' });

@@ -30,9 +30,10 @@ export function meshGeometry(m: Pick<ColouredMesh, 'positions' | 'normals' | 'in
   return g;
 }
 
-/** File name: `<model>-seed<seed>-<resolution>.<ext>` (model slugged as the other exports). */
-export function meshFileName(slugModel: string, seed: number, resolution: number, format: MeshFormat): string {
-  return `${slugModel}-seed${seed}-mesh${resolution}.${format}`;
+/** File name: `<model>-seed<seed>[-to-<seedB>-t<t>]-mesh<resolution>.<ext>` (model already slugged). */
+export function meshFileName(slugModel: string, latent: { seed: number; seedB: number; t: number }, resolution: number, format: MeshFormat): string {
+  const interp = latent.t > 0 ? `-to-${latent.seedB}-t${latent.t.toFixed(2)}` : '';
+  return `${slugModel}-seed${latent.seed}${interp}-mesh${resolution}.${format}`;
 }
 
 /** Encodes a geometry in a format; `name` names the glTF node. */

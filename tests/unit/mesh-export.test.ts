@@ -53,7 +53,8 @@ describe('mesh export', () => {
 
   it('has a real mesh to export and names files after model, seed and resolution', () => {
     expect(nv).toBeGreaterThan(500);
-    expect(meshFileName('placeholder-untrained-tiny', 7, 128, 'glb')).toBe('placeholder-untrained-tiny-seed7-mesh128.glb');
+    expect(meshFileName('placeholder-untrained-tiny', { seed: 7, seedB: 1, t: 0 }, 128, 'glb')).toBe('placeholder-untrained-tiny-seed7-mesh128.glb');
+    expect(meshFileName('small', { seed: 7, seedB: 9, t: 0.5 }, 64, 'ply')).toBe('small-seed7-to-9-t0.50-mesh64.ply');
   });
 
   it('GLB re-imports with GLTFLoader: same vertex count, positions, normals, colours and triangles', async () => {
