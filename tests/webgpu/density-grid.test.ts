@@ -10,6 +10,9 @@ import { Generator } from '../../src/model/generator';
 import { queryTriplane } from '../../src/model/triplane';
 import { WgslRenderer } from '../../src/render/wgslRenderer';
 import { DensityGridPass } from '../../src/mesh/densityGridPass';
+import { EmptyMeshError, extractMesh } from '../../src/mesh/extractMesh';
+import { marchingCubes } from '../../src/mesh/marchingCubes';
+import { toDisplay } from '../../src/render/displayMap';
 
 describe('density grid pass equals the tfjs decoder (tiny preset, random weights)', () => {
   const cfg = preset('tiny');
@@ -84,4 +87,38 @@ describe('density grid pass equals the tfjs decoder (tiny preset, random weights
     expect(new Set(Array.from(rgb, (v) => v.toFixed(4))).size).toBeGreaterThan(100);
     expect((await pass.colours(new Float32Array(0))).length).toBe(0);
   });
+
+  it('extractMesh: marching cubes of the tfjs density grid, decoder colours at the vertices, an honest empty result', async () => {
+    const n = 24;
+    const b = cfg.camera.cubeScale;
+    const pts: number[] = [];
+    for (let z = 0; z < n; z++) for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) pts.push(...[x, y, z].map((v) => (v / (n - 1) * 2 - 1) * b));
+    const ref = await reference(pts);
+    const sigma = Float32Array.from({ length: n ** 3 }, (_, i) => ref[4 * i + 3]);
+    const iso = Float32Array.from(sigma).sort()[Math.floor(0.7 * n ** 3)];
+    const expected = marchingCubes({ values: sigma, size: [n, n, n], min: [-b, -b, -b], max: [b, b, b] }, iso);
+    const stages = new Set<string>();
+    let last = 0;
+    const mesh = await extractMesh(r, { resolution: n, threshold: iso }, undefined, (f, stage) => {
+      expect(f).toBeGreaterThanOrEqual(last);
+      last = f;
+      stages.add(stage);
+    });
+    expect(last).toBeCloseTo(1, 6);
+    expect([...stages]).toEqual(['density', 'marching', 'colours']);
+    expect(mesh.indices.length).toBe(expected.indices.length);
+    expect(mesh.indices.length).toBeGreaterThan(300);
+    let posErr = 0;
+    for (let i = 0; i < mesh.positions.length; i++) posErr = Math.max(posErr, Math.abs(mesh.positions[i] - expected.positions[i]));
+    expect(posErr).toBeLessThan(1e-3 * b);
+    const at = await reference(Array.from(mesh.positions.subarray(0, 3 * 200)));
+    let colErr = 0;
+    for (let i = 0; i < 200; i++) for (let k = 0; k < 3; k++) colErr = Math.max(colErr, Math.abs(mesh.colors[3 * i + k] - toDisplay(at[4 * i + k])));
+    expect(colErr).toBeLessThan(1e-4);
+    expect(mesh.sigmaRange[1]).toBeGreaterThan(iso);
+    const err = await extractMesh(r, { resolution: 8, threshold: 1e6 }).catch((e) => e);
+    expect(err).toBeInstanceOf(EmptyMeshError);
+    expect(String(err.message)).toMatch(/no surface at threshold 1000000: raw σ on the grid ranges from/);
+  });
 });
+
