@@ -38,6 +38,8 @@ function sphereMesh() {
 }
 
 const attr = (g: BufferGeometry, name: string) => g.getAttribute(name) as BufferAttribute;
+/** Loaders hand colours back in three's linear working space; the files hold display (sRGB) values. */
+const toSrgb = (c: number) => (c <= 0.0031308 ? c * 12.92 : 1.055 * c ** (1 / 2.4) - 0.055);
 
 function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>) {
   expect(a.length).toBe(b.length);
@@ -77,8 +79,7 @@ describe('mesh export', () => {
     // COLOR_0 is linear; back to sRGB it is what was exported.
     const lin = attr(g, 'color');
     const srgb = Array.from({ length: nv * 3 }, (_, i) => {
-      const c = lin.array[(i / 3 | 0) * lin.itemSize + (i % 3)];
-      return c <= 0.0031308 ? c * 12.92 : 1.055 * c ** (1 / 2.4) - 0.055;
+      return toSrgb(lin.array[(i / 3 | 0) * lin.itemSize + (i % 3)]);
     });
     expect(maxDiff(srgb, m.colors)).toBeLessThan(1e-4);
   });
@@ -96,7 +97,7 @@ describe('mesh export', () => {
     expect(attr(g, 'normal').count).toBe(nv);
     // PLYLoader returns linear colours from the file's sRGB bytes.
     const c = attr(g, 'color');
-    const back = Array.from(c.array, (v) => (v <= 0.0031308 ? v * 12.92 : 1.055 * v ** (1 / 2.4) - 0.055));
+    const back = Array.from(c.array, toSrgb);
     expect(maxDiff(back, m.colors)).toBeLessThan(1 / 255 + 1e-3);
   });
 
@@ -115,5 +116,10 @@ describe('mesh export', () => {
     let err = 0;
     for (let i = 0; i < 3 * nt; i++) for (let k = 0; k < 3; k++) err = Math.max(err, Math.abs(attr(g, 'position').array[3 * i + k] - m.positions[3 * m.indices[i] + k]));
     expect(err).toBeLessThan(1e-5);
+    // Colours survive too (OBJLoader hands them back linear, like the others).
+    let colErr = 0;
+    for (let i = 0; i < 3 * nt; i++)
+      for (let k = 0; k < 3; k++) colErr = Math.max(colErr, Math.abs(toSrgb(attr(g, 'color').array[3 * i + k]) - m.colors[3 * m.indices[i] + k]));
+    expect(colErr).toBeLessThan(1e-4);
   });
 });
