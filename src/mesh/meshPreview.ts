@@ -28,6 +28,8 @@ class MeshPreview {
     this.camera.add(sun); // a head light: the lit side follows the orbit
     this.scene.add(this.camera);
     this.controls = new OrbitControls(this.camera, canvas);
+    // Keyboard too (the canvas is focusable): arrows pan, Shift/Ctrl + arrows orbit.
+    this.controls.listenToKeyEvents(canvas);
     this.controls.addEventListener('change', this.draw);
     this.draw();
   }

@@ -93,7 +93,7 @@ export function MeshPanel() {
           </>
         ) : null}
       </div>
-      <canvas ref={canvas} aria-label="Mesh preview" role="img" width={256} height={256} style={{ width: 256, height: 256, marginTop: 8, cursor: 'grab', touchAction: 'none' }} />
+      <canvas ref={canvas} aria-label="Mesh preview" role="img" tabIndex={0} title="Drag to orbit, wheel to zoom; Shift + arrow keys orbit" width={256} height={256} style={{ width: 256, height: 256, marginTop: 8, cursor: 'grab', touchAction: 'none' }} />
       <p data-testid="mesh-summary" style={{ fontSize: 13, margin: '4px 0' }}>
         {summary}
       </p>
