@@ -130,12 +130,14 @@ export class WgslRenderer {
     await this.device.queue.onSubmittedWorkDone();
   }
 
-  private planesBinding(): GPUBufferBinding {
+  /** The current latent's tri-planes on the GPU (also read by mesh extraction). */
+  planesBinding(): GPUBufferBinding {
     if (!this.planes) throw new Error('no latent set: call setLatent first');
     return { buffer: this.planes.buffer, size: this.planes.tensorRef.size * 4 };
   }
 
-  private decoderBinding(): GPUBufferBinding {
+  /** The packed decoder weights on the GPU (also read by mesh extraction). */
+  decoderBinding(): GPUBufferBinding {
     return { buffer: this.decoder.buffer, size: decoderFloats(this.cfg) * 4 };
   }
 

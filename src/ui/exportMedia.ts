@@ -17,7 +17,8 @@ export interface ExportedFile {
   bytes: Uint8Array;
 }
 
-const slug = (s: string) => s.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
+/** File-name form of a model name (shared by every export). */
+export const slug = (s: string) => s.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
 
 /** PNG of a view, 8 jittered frames averaged at `size`². */
 export async function exportPng(q: Quaternion, fovDeg: number, size: number, latent: LatentParams, modelName: string): Promise<ExportedFile> {
