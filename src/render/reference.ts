@@ -50,11 +50,15 @@ export interface RenderOutput {
 }
 
 interface ChunkInputs {
-  origin: [number, number, number];
-  dirs: Float32Array; // [R·3]
-  coarseZ: Float32Array; // [R·S]
-  fineU: Float32Array | null; // [R·K]
-  fineZ: Float32Array | null; // [R·K], injected
+  /** Items (batch entries) in this chunk, each contributing r rays; per-ray origins. */
+  items: number;
+  origins: Float32Array; // [items·r·3]
+  dirs: Float32Array; // [items·r·3]
+  coarseZ: Float32Array; // [items·r·S]
+  fineU: Float32Array | null; // [items·r·K]
+  fineZ: Float32Array | null; // [items·r·K], injected
+  jitter: Float32Array | null; // [items·r·S]
+  bgPoints: Float32Array | null; // [items·r·Sb·4]
 }
 
 export function renderReference(
@@ -80,53 +84,66 @@ export function renderReference(
   const useBg = cfg.background.enabled && !opts.ignoreBg;
   if (opts.bgOnly && !cfg.background.enabled) throw new Error('bgOnly needs a model with a background INR');
   const disparities = linspace(cfg.background.start, 0, Sb);
+  const needBg = useBg || !!opts.bgOnly;
 
-  const perItem: { rgb: tf.Tensor; depth: tf.Tensor; opacity: tf.Tensor }[] = [];
-  for (let b = 0; b < n; b++) {
-    const cam = cameras[b];
-    const dirsAll = rayDirections(cam, res, res, opts.patches?.[b]);
-    const planesB = tf.slice(planes, [b, 0, 0, 0], [1, -1, -1, -1]);
-    const wsB = tf.slice(ws, [b, 0, 0], [1, -1, -1]);
-    const chunks: { rgb: tf.Tensor; depth: tf.Tensor; opacity: tf.Tensor }[] = [];
-    for (let start = 0; start < hw; start += chunk) {
-      const r = Math.min(chunk, hw - start);
-      const coarseZ = new Float32Array(r * S);
-      if (opts.inject) coarseZ.set(opts.inject.coarseZ.subarray((b * hw + start) * S, (b * hw + start + r) * S));
-      else for (let i = 0; i < r; i++) coarseZ.set(baseZ, i * S);
-      let fineU: Float32Array | null = null;
-      let fineZ: Float32Array | null = null;
-      if (K > 0) {
-        if (opts.inject) fineZ = opts.inject.fineZ.slice((b * hw + start) * K, (b * hw + start + r) * K);
-        else if (det) {
-          fineU = new Float32Array(r * K);
-          const u = linspace(0, 1, K);
-          for (let i = 0; i < r; i++) fineU.set(u, i * K);
-        } else fineU = rng.rand(r * K);
+  // Whole images of several items go through the networks together when they fit in a chunk (fewer, larger
+  // kernels: training renders a batch of small patches); larger images are split into chunks of one item.
+  const group = hw <= chunk ? Math.max(1, Math.floor(chunk / hw)) : 1;
+  const perItem = hw <= chunk ? hw : chunk;
+  const parts: { rgb: tf.Tensor; depth: tf.Tensor; opacity: tf.Tensor }[] = [];
+  for (let b0 = 0; b0 < n; b0 += group) {
+    const g = Math.min(group, n - b0);
+    const planesG = tf.slice(planes, [b0, 0, 0, 0], [g, -1, -1, -1]);
+    const wsG = tf.slice(ws, [b0, 0, 0], [g, -1, -1]);
+    const dirsAll = Array.from({ length: g }, (_, i) => rayDirections(cameras[b0 + i], res, res, opts.patches?.[b0 + i]));
+    for (let start = 0; start < hw; start += perItem) {
+      const r = Math.min(perItem, hw - start);
+      const rays = g * r;
+      const inp: ChunkInputs = {
+        items: g,
+        origins: new Float32Array(rays * 3),
+        dirs: new Float32Array(rays * 3),
+        coarseZ: new Float32Array(rays * S),
+        fineU: K > 0 && !opts.inject ? new Float32Array(rays * K) : null,
+        fineZ: K > 0 && opts.inject ? new Float32Array(rays * K) : null,
+        jitter: !opts.inject && !det ? new Float32Array(rays * S) : null,
+        bgPoints: needBg ? new Float32Array(rays * Sb * 4) : null,
+      };
+      for (let i = 0; i < g; i++) {
+        const b = b0 + i;
+        const first = b * hw + start; // this item's first ray, counted over the whole batch
+        const dirs = dirsAll[i].subarray(start * 3, (start + r) * 3);
+        inp.dirs.set(dirs, i * r * 3);
+        for (let k = 0; k < r; k++) inp.origins.set(cameras[b].origin, (i * r + k) * 3);
+        if (opts.inject) inp.coarseZ.set(opts.inject.coarseZ.subarray(first * S, (first + r) * S), i * r * S);
+        else for (let k = 0; k < r; k++) inp.coarseZ.set(baseZ, (i * r + k) * S);
+        // Random draws in the per-item order of a one-item chunk: the same stream whatever the grouping.
+        if (inp.fineZ) inp.fineZ.set(opts.inject!.fineZ.subarray(first * K, (first + r) * K), i * r * K);
+        else if (inp.fineU) {
+          if (det) {
+            const u = linspace(0, 1, K);
+            for (let k = 0; k < r; k++) inp.fineU.set(u, (i * r + k) * K);
+          } else inp.fineU.set(rng.rand(r * K), i * r * K);
+        }
+        if (inp.jitter) inp.jitter.set(rng.rand(r * S), i * r * S);
+        if (inp.bgPoints) inp.bgPoints.set(inverseSpherePoints(cameras[b].origin, dirs, disparities), i * r * Sb * 4);
       }
-      const jitter = !opts.inject && !det ? rng.rand(r * S) : null;
-      const inputs: ChunkInputs = { origin: cam.origin, dirs: dirsAll.subarray(start * 3, (start + r) * 3), coarseZ, fineU, fineZ };
-      chunks.push(
-        tf.tidy(() => renderChunk(cfg, params, planesB, wsB, inputs, r, S, K, Sb, jitter, disparities, useBg, opts)),
-      );
+      parts.push(tf.tidy(() => renderChunk(cfg, params, planesG, wsG, inp, r, S, K, Sb, disparities, opts)));
     }
-    const cat = (k: 'rgb' | 'depth' | 'opacity', c: number) => tf.reshape(tf.concat(chunks.map((x) => x[k]), 0), [1, res, res, c]);
-    perItem.push({ rgb: cat('rgb', 3), depth: cat('depth', 1), opacity: cat('opacity', 1) });
-    for (const c of chunks) tf.dispose([c.rgb, c.depth, c.opacity]);
-    tf.dispose([planesB, wsB]);
+    tf.dispose([planesG, wsG]);
   }
-  const out: RenderOutput = {
-    rgb: tf.concat(perItem.map((p) => p.rgb), 0) as tf.Tensor4D,
-    depth: tf.concat(perItem.map((p) => p.depth), 0) as tf.Tensor4D,
-    opacity: tf.concat(perItem.map((p) => p.opacity), 0) as tf.Tensor4D,
-  };
-  for (const p of perItem) tf.dispose([p.rgb, p.depth, p.opacity]);
+  // Parts are item-major and, within an item, in ray order: concatenating them gives [N·H·W].
+  const cat = (k: 'rgb' | 'depth' | 'opacity', c: number) => tf.reshape(tf.concat(parts.map((x) => x[k]), 0), [n, res, res, c]) as tf.Tensor4D;
+  const out: RenderOutput = { rgb: cat('rgb', 3), depth: cat('depth', 1), opacity: cat('opacity', 1) };
+  for (const p of parts) tf.dispose([p.rgb, p.depth, p.opacity]);
   return out;
 }
 
-function pointsAlong(origin: tf.Tensor, dirs: tf.Tensor2D, z: tf.Tensor2D): tf.Tensor3D {
+/** Points o + z·d of every sample: origins and dirs [R, 3], z [R, S] → [items, R·S / items, 3]. */
+function pointsAlong(origins: tf.Tensor2D, dirs: tf.Tensor2D, z: tf.Tensor2D, items: number): tf.Tensor3D {
   const [r, s] = z.shape;
-  const pts = tf.add(tf.reshape(origin, [1, 1, 3]), tf.mul(tf.expandDims(dirs, 1), tf.expandDims(z, 2))); // [R, S, 3]
-  return tf.reshape(pts, [1, r * s, 3]) as tf.Tensor3D;
+  const pts = tf.add(tf.expandDims(origins, 1), tf.mul(tf.expandDims(dirs, 1), tf.expandDims(z, 2))); // [R, S, 3]
+  return tf.reshape(pts, [items, (r * s) / items, 3]) as tf.Tensor3D;
 }
 
 function renderChunk(
@@ -139,31 +156,31 @@ function renderChunk(
   S: number,
   K: number,
   Sb: number,
-  jitter: Float32Array | null,
   disparities: Float32Array,
-  useBg: boolean,
   opts: ReferenceRenderOptions,
 ): { rgb: tf.Tensor; depth: tf.Tensor; opacity: tf.Tensor } {
-  const origin = tf.tensor1d(inp.origin);
-  const dirs = tf.tensor2d(inp.dirs, [r, 3]);
-  let zc = tf.tensor2d(inp.coarseZ, [r, S]);
-  if (jitter) zc = perturbDepths(zc, tf.tensor2d(jitter, [r, S]));
+  const g = inp.items;
+  const rays = g * r;
+  const origins = tf.tensor2d(inp.origins, [rays, 3]);
+  const dirs = tf.tensor2d(inp.dirs, [rays, 3]);
+  let zc = tf.tensor2d(inp.coarseZ, [rays, S]);
+  if (inp.jitter) zc = perturbDepths(zc, tf.tensor2d(inp.jitter, [rays, S]));
   const lastDelta = cfg.background.enabled ? 1e-3 : 1e10;
   const common = { densityShift: cfg.densityShift, noiseStd: opts.densityNoiseStd ?? 0, noiseSeed: opts.seed };
-  const coarseOut = tf.reshape(queryTriplane(cfg, params, planes, pointsAlong(origin, dirs, zc)), [r, S, 4]) as tf.Tensor3D;
+  const coarseOut = tf.reshape(queryTriplane(cfg, params, planes, pointsAlong(origins, dirs, zc, g)), [rays, S, 4]) as tf.Tensor3D;
 
   let allZ = zc;
   let allOut = coarseOut;
   if (K > 0) {
     let zf: tf.Tensor2D;
-    if (inp.fineZ) zf = tf.tensor2d(inp.fineZ, [r, K]);
+    if (inp.fineZ) zf = tf.tensor2d(inp.fineZ, [rays, K]);
     else {
       const w = tf.add(integrate(coarseOut, zc, { lastDelta, whiteBack: false, ...common }).weights, 1e-5) as tf.Tensor2D;
-      const mids = tf.mul(tf.add(tf.slice(zc, [0, 1], [r, S - 1]), tf.slice(zc, [0, 0], [r, S - 1])), 0.5) as tf.Tensor2D;
-      const wInner = tf.slice(w, [0, 1], [r, S - 2]) as tf.Tensor2D;
-      zf = samplePdf(mids, detach(wInner), tf.tensor2d(inp.fineU!, [r, K]));
+      const mids = tf.mul(tf.add(tf.slice(zc, [0, 1], [rays, S - 1]), tf.slice(zc, [0, 0], [rays, S - 1])), 0.5) as tf.Tensor2D;
+      const wInner = tf.slice(w, [0, 1], [rays, S - 2]) as tf.Tensor2D;
+      zf = samplePdf(mids, detach(wInner), tf.tensor2d(inp.fineU!, [rays, K]));
     }
-    const fineOut = tf.reshape(queryTriplane(cfg, params, planes, pointsAlong(origin, dirs, zf)), [r, K, 4]) as tf.Tensor3D;
+    const fineOut = tf.reshape(queryTriplane(cfg, params, planes, pointsAlong(origins, dirs, zf, g)), [rays, K, 4]) as tf.Tensor3D;
     const sorted = sortSamples(tf.concat([zf, zc], 1) as tf.Tensor2D, tf.concat([fineOut, coarseOut], 1) as tf.Tensor3D);
     allZ = sorted.z;
     allOut = sorted.out;
@@ -171,10 +188,9 @@ function renderChunk(
   const whiteBack = opts.whiteBack ?? cfg.camera.whiteBack;
   const fg = integrate(allOut, allZ, { lastDelta, whiteBack, ...common });
   let rgb: tf.Tensor = fg.rgb;
-  if (useBg || opts.bgOnly) {
-    const pts = inverseSpherePoints(inp.origin, inp.dirs, disparities);
-    const bgRaw = tf.reshape(backgroundInr(cfg, params, ws, tf.tensor3d(pts, [1, r * Sb, 4])), [r, Sb, 4]) as tf.Tensor3D;
-    const negDisp = tf.tile(tf.reshape(tf.neg(tf.tensor1d(disparities)), [1, Sb]), [r, 1]) as tf.Tensor2D;
+  if (inp.bgPoints) {
+    const bgRaw = tf.reshape(backgroundInr(cfg, params, ws, tf.tensor3d(inp.bgPoints, [g, r * Sb, 4])), [rays, Sb, 4]) as tf.Tensor3D;
+    const negDisp = tf.tile(tf.reshape(tf.neg(tf.tensor1d(disparities)), [1, Sb]), [rays, 1]) as tf.Tensor2D;
     const bg = integrate(bgRaw, negDisp, { lastDelta: 1e10, whiteBack, densityShift: 0 });
     rgb = opts.bgOnly ? bg.rgb : tf.add(fg.rgb, tf.mul(bg.rgb, tf.expandDims(fg.finalT, 1)));
   }

@@ -61,8 +61,9 @@ export function gatherPerRow(x: tf.Tensor, idx: tf.Tensor2D): tf.Tensor {
   return tf.tidy(() => {
     const [r, s, ...rest] = x.shape;
     const k = idx.shape[1];
-    const offsets = tf.reshape(tf.mul(tf.range(0, r, 1, 'int32'), tf.scalar(s, 'int32')), [r, 1]);
-    const flat = tf.reshape(tf.add(idx, offsets), [r * k]);
+    // In float32 (exact below 2^24): broadcasting int32 adds are a slow path on wasm.
+    const offsets = tf.reshape(tf.mul(tf.range(0, r, 1, 'float32'), s), [r, 1]);
+    const flat = tf.cast(tf.reshape(tf.add(tf.cast(idx, 'float32'), offsets), [r * k]), 'int32');
     const width = rest.reduce((a, b) => a * b, 1);
     return tf.reshape(tf.gather(tf.reshape(x, [r * s, width]), flat), [r, k, ...rest]);
   });
@@ -79,7 +80,7 @@ export function samplePdf(bins: tf.Tensor2D, weights: tf.Tensor2D, u: tf.Tensor2
     const pdf = tf.div(w, tf.sum(w, 1, true));
     const cdf = tf.concat([tf.zeros([r, 1]), tf.cumsum(pdf, 1)], 1) as tf.Tensor2D; // [R, B+1]
     // searchsorted(side = left): number of cdf entries strictly below u.
-    const inds = tf.sum(tf.cast(tf.less(tf.expandDims(cdf, 1), tf.expandDims(u, 2)), 'int32'), 2); // [R, K]
+    const inds = tf.searchSorted(cdf, u, 'left'); // [R, K]
     const one = tf.scalar(1, 'int32');
     const below = tf.maximum(tf.sub(inds, one), tf.scalar(0, 'int32'));
     const above = tf.minimum(inds, tf.scalar(nb, 'int32'));

@@ -118,3 +118,22 @@ describe('wasm Conv2DBackpropInput (XNNPACK replacement)', () => {
     expect(d.diff).toBeLessThan(1e-4 * d.scale);
   });
 });
+
+describe('denseRows (1×1 Conv2D on wasm for many rows)', () => {
+  it('equals matMul on cpu, forward and gradients', async () => {
+    const { denseRows } = await import('../../src/model/layers');
+    const x = rand(3000 * 12, 60);
+    const w = rand(7 * 12, 61);
+    const run = () =>
+      tf.tidy(() => {
+        const xt = tf.tensor2d(x, [3000, 12]);
+        const wt = tf.tensor2d(w, [7, 12]);
+        const f = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(denseRows(a as tf.Tensor2D, b as tf.Tensor2D)));
+        const [gx, gw] = tf.grads(f)([xt, wt]);
+        return tf.concat([tf.reshape(denseRows(xt, wt), [-1]), tf.reshape(gx, [-1]), tf.reshape(gw, [-1])]);
+      });
+    const d = maxAbsDiff(await onBackend('wasm', run), await onBackend('cpu', run));
+    expect(d.scale).toBeGreaterThan(1);
+    expect(d.diff).toBeLessThan(1e-4 * d.scale);
+  });
+});
