@@ -1,10 +1,11 @@
 /**
- * `npm run train -- --out DIR [options]`: patch-wise EpiGRAF training from the command line (tfjs on WebGPU
- * in Node — Dawn on Mesa lavapipe here, a real GPU elsewhere — or the cpu backend).
+ * `npm run train -- --out DIR [options]`: patch-wise EpiGRAF training from the command line: tfjs-wasm by
+ * default (with this project's wasm kernels), or WebGPU in Node (Dawn: Mesa lavapipe here, a real GPU
+ * elsewhere), or the cpu backend.
  *
- *   --data procedural:OBJECTS:VIEWS | DIR | FILE.zip   (default procedural:32:32)
+ *   --dataset procedural[:plant|mushroom|fruit][:OBJECTS:VIEWS] | DIR | FILE.zip   (default procedural:32:32)
  *   --background white|env   --res R (64)   --preset tiny|small|official (tiny)   --patch r (32)   --batch B (8)
- *   --steps N (100)   --gamma γ (0.05)   --checkpoint-every K (25)   --seed S (0)   --resume   --backend webgpu|cpu
+ *   --steps N (100) | --kimg K   --gamma γ (0.05)   --checkpoint-every K (25)   --seed S (0)   --resume   --backend wasm|webgpu|cpu
  *
  * Prints one JSON line per step; every K steps writes DIR/checkpoint.{json,bin} (resumable) and the EMA
  * generator as viewer weights in DIR/weights (float16).
@@ -17,6 +18,7 @@ import { preset, type PresetName } from '../src/model/config';
 import { encodeWeights } from '../src/model/weights';
 import { writeWeightsDir } from '../src/model/weightsNode';
 import { proceduralDataset } from '../src/data/inMemory';
+import { FAMILIES, type Family } from '../src/data/procedural/families';
 import { importDataset, filesFromZip } from '../src/data/importDataset';
 import { filesFromDir } from '../src/data/datasetNode';
 import { dConfigFor } from '../src/train/discriminator';
@@ -24,6 +26,7 @@ import { Trainer } from '../src/train/trainer';
 import { recipeOptions } from '../src/train/trainOptions';
 import { restoreCheckpoint, saveCheckpoint, CHECKPOINT_BIN, CHECKPOINT_JSON } from '../src/train/checkpoint';
 import { useWebGPUBackend } from '../tests/helpers/webgpuNode';
+import { useBackend } from '../tests/helpers/backend';
 
 function args(argv: string[]) {
   const get = (k: string, d: string) => {
@@ -39,18 +42,18 @@ function args(argv: string[]) {
   if (!out) throw new Error('--out DIR is required');
   return {
     out,
-    data: get('data', 'procedural:32:32'),
+    data: get('dataset', get('data', 'procedural:32:32')),
     background: get('background', 'env') as 'white' | 'env',
     res: num('res', 64),
     preset: get('preset', 'tiny') as PresetName,
     patch: num('patch', 32),
     batch: num('batch', 8),
-    steps: num('steps', 100),
+    steps: argv.includes('--kimg') ? Math.ceil((num('kimg', 0) * 1000) / num('batch', 8)) : num('steps', 100),
     gamma: num('gamma', 0.05),
     every: num('checkpoint-every', 25),
     seed: num('seed', 0),
     resume: argv.includes('--resume'),
-    backend: get('backend', 'webgpu'),
+    backend: get('backend', 'wasm'),
   };
 }
 
@@ -59,12 +62,17 @@ export async function main(argv: string[]) {
   if (a.backend === 'webgpu') {
     await useWebGPUBackend();
     tf.env().set('WEBGPU_CPU_FORWARD', false);
-  } else if (!(await tf.setBackend(a.backend))) throw new Error(`backend ${a.backend} is not available`);
+  } else if (a.backend === 'wasm' || a.backend === 'cpu') await useBackend(a.backend);
+  else throw new Error(`--backend must be wasm, webgpu or cpu (got ${a.backend})`);
   const t0 = performance.now();
   const data = a.data.startsWith('procedural:')
     ? (() => {
-        const [, objects, views] = a.data.split(':').map(Number);
-        return proceduralDataset({ seed: a.seed, objects, views, resolution: a.res, background: a.background, aa: 2 });
+        // procedural[:FAMILY][:OBJECTS:VIEWS]
+        const parts = a.data.split(':').slice(1);
+        const family = (FAMILIES as readonly string[]).includes(parts[0]) ? (parts.shift() as Family) : undefined;
+        const [objects, views] = [Number(parts[0] ?? 32), Number(parts[1] ?? 32)];
+        if (!(objects > 0 && views > 0)) throw new Error(`--dataset ${a.data}: expected procedural[:${FAMILIES.join('|')}][:OBJECTS:VIEWS]`);
+        return proceduralDataset({ seed: a.seed, objects, views, resolution: a.res, background: a.background, aa: 2, family });
       })()
     : await importDataset(a.data.endsWith('.zip') ? filesFromZip(new Uint8Array(readFileSync(a.data)), a.data) : await filesFromDir(a.data), { label: a.data });
   console.error(`dataset: ${data.names.length} images of ${data.resolution}² (${((performance.now() - t0) / 1000).toFixed(1)} s)`);

@@ -27,6 +27,8 @@ export interface DatasetOptions {
   background: Background;
   /** Supersampling per axis. */
   aa?: number;
+  /** Only objects of this family (default: each object's family is drawn at random). */
+  family?: Family;
 }
 
 export interface ObjectSample {
@@ -118,7 +120,8 @@ export function generateObject(index: number, o: DatasetOptions): ObjectSample {
   for (let attempt = 0; attempt < 50; attempt++) {
     const mt = new MT19937(((o.seed * 1000003) ^ (index * 7919 + attempt * 104729)) >>> 0);
     const rng = () => mt.random();
-    const label = Math.floor(rng() * FAMILIES.length);
+    const drawn = Math.floor(rng() * FAMILIES.length);
+    const label = o.family ? FAMILIES.indexOf(o.family) : drawn;
     const family = FAMILIES[label];
     const objectSeed = mt.nextUint32();
     const raw = new Scene(buildObject(family, objectSeed));
