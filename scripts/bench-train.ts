@@ -102,33 +102,34 @@ export async function main(args: string[]) {
       for (const sampler of samplers) {
         setTriplaneSampler(sampler);
         const tr = new Trainer(cfg, dConfigFor(presetName, data.resolution, patch), recipeOptions(cfg, { batch, patch, gamma: 0.05, totalImages: 1e6 }), data, 0);
-        const t0 = performance.now();
-        await tr.trainStep(); // step 0: warm-up, includes R1
-        const warmup = (performance.now() - t0) / 1000;
-        const times: number[] = [];
-        for (let i = 0; i < steps; i++) {
-          const s0 = performance.now();
-          await tr.trainStep();
-          times.push((performance.now() - s0) / 1000);
+        const head = { backend, preset: presetName, patch, batch, sampler };
+        try {
+          const t0 = performance.now();
+          await tr.trainStep(); // step 0: warm-up, includes R1
+          const warmup = (performance.now() - t0) / 1000;
+          const times: number[] = [];
+          for (let i = 0; i < steps; i++) {
+            const s0 = performance.now();
+            await tr.trainStep();
+            times.push((performance.now() - s0) / 1000);
+          }
+          const stepSeconds = times.reduce((a, b) => a + b, 0) / times.length;
+          const st = await stages(tr);
+          console.log(
+            JSON.stringify({
+              ...head,
+              secondsPer1kImages: +(((stepSeconds + st.R1 / 16) / batch) * 1000).toFixed(1),
+              stepSeconds: +stepSeconds.toFixed(3),
+              warmupStepSeconds: +warmup.toFixed(2),
+              steps,
+              stagesSeconds: st,
+              liveTensors: tf.memory().numTensors,
+            }),
+          );
+        } catch (e) {
+          // e.g. the wasm heap (≤ 4 GB) cannot hold a large patch's backward pass: report it, go on.
+          console.log(JSON.stringify({ ...head, error: String((e as Error).message ?? e).slice(0, 200) }));
         }
-        const stepSeconds = times.reduce((a, b) => a + b, 0) / times.length;
-        const st = await stages(tr);
-        const mem = tf.memory();
-        console.log(
-          JSON.stringify({
-            backend,
-            preset: presetName,
-            patch,
-            batch,
-            sampler,
-            secondsPer1kImages: +(((stepSeconds + st.R1 / 16) / batch) * 1000).toFixed(1),
-            stepSeconds: +stepSeconds.toFixed(3),
-            warmupStepSeconds: +warmup.toFixed(2),
-            steps,
-            stagesSeconds: st,
-            liveTensors: mem.numTensors,
-          }),
-        );
         tr.dispose();
       }
     }
