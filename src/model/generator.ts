@@ -56,7 +56,8 @@ export class Generator {
     this.check();
     let m = this.classMeans.get(label);
     if (!m) {
-      m = classMeanW(this.config, this.params, label);
+      // kept: callers (the viewer's engine) map inside their own tf.tidy, which must not dispose the cache
+      m = tf.keep(classMeanW(this.config, this.params, label));
       this.classMeans.set(label, m);
     }
     return m;

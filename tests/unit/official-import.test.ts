@@ -38,7 +38,7 @@ const vJson = () => JSON.parse(readFileSync(vectorsJson(), 'utf8'));
 const vBin = () => new Uint8Array(readFileSync(vectorsBin()));
 
 function python(code: string, ...args: string[]): string {
-  return execFileSync('python3', ['-c', code, tools, ...args], { encoding: 'utf8' });
+  return execFileSync('python3', ['-c', code, tools, ...args], { encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
 }
 
 /** Writes an export with tools/export_official.py's own writer (standard library only). */
@@ -234,6 +234,9 @@ print(json.dumps(generator_meta(G, '/runs/x/network-snapshot-001000.pkl')))
     expect(Array.from(imp.arrays.get('mapping.embed.weight')!)).toEqual(Array.from(arrays.get('mapping.embed.weight')!));
     const g = Generator.fromArrays(imp.config, imp.arrays);
     try {
+      // Mapping inside a caller's tidy (as the viewer's engine does) leaves the cached class means alive.
+      tf.dispose(tf.tidy(() => g.mapping(g.latents([1]), [2], { psi: 0.7 })));
+      expect(g.classMean(2).isDisposed).toBe(false);
       // The class mean: mean of the un-truncated mapping over z = RandomState(0).randn(256, zDim) with that label.
       const z = tf.tensor2d(zFromSeed(0, 256 * cfg.zDim), [256, cfg.zDim]);
       const manual = tf.mean(mappingW(cfg, g.params, z, oneHot(cfg, Array(256).fill(2))), 0);
