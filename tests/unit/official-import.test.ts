@@ -12,14 +12,14 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { zipSync } from 'fflate';
 import { useBackend, maxAbsDiff } from '../helpers/backend';
-import { loadOfficialVectors, vectorsBin, vectorsJson } from '../helpers/officialVectors';
+import { exportOf, loadOfficialVectors, vectorsBin, vectorsJson } from '../helpers/officialVectors';
 import { fromOfficialState } from '../../src/model/official';
 import { importOfficial, findOfficialExport, OfficialExportError } from '../../src/model/officialImport';
 import { FileProblemError } from '../../src/model/fileError';
 import { loadWeights } from '../../src/model/weights';
 import { dirSource } from '../../src/model/weightsNode';
 import { preset, type ModelConfig } from '../../src/model/config';
-import { initParamArrays, paramSpecs } from '../../src/model/params';
+import { initParamArrays } from '../../src/model/params';
 import { param } from '../../src/model/layers';
 import { Generator } from '../../src/model/generator';
 import { mappingW, oneHot, truncate } from '../../src/model/mapping';
@@ -66,33 +66,6 @@ function expectProblem(fn: () => unknown, file: string, re: RegExp) {
   expect(err, 'should throw').toBeInstanceOf(FileProblemError);
   expect((err as FileProblemError).file).toBe(file);
   expect((err as Error).message).toMatch(re);
-}
-
-/** An official-format export (meta as tools/export_official.py writes it) of one of our configs. */
-function exportOf(cfg: ModelConfig, arrays: Map<string, Float32Array>): { json: string; bin: Uint8Array } {
-  const g = structuredClone(vJson().meta.generator_cfg_resolved);
-  g.tri_plane = { ...g.tri_plane, res: cfg.triplane.resolution, feat_dim: cfg.triplane.channels, mlp: { n_layers: cfg.decoder.hidden.length + 1, hid_dim: cfg.decoder.hidden[0] } };
-  g.bg_model = { ...g.bg_model, cmax: cfg.background.width, num_blocks: cfg.background.blocks, posenc_period_len: 2 ** cfg.background.fourierFrequencies, num_steps: cfg.background.steps };
-  g.num_ray_steps = cfg.samples.coarse;
-  g.w_dim = cfg.wDim;
-  g.map_depth = cfg.mappingLayers;
-  const meta = {
-    generator_cfg_resolved: g,
-    G_constructor_kwargs: { z_dim: cfg.zDim, w_dim: cfg.wDim, c_dim: cfg.cDim, img_resolution: 32, channel_base: cfg.triplane.channelBase, channel_max: cfg.triplane.channelMax },
-    mapping_kwargs: { num_layers: cfg.mappingLayers },
-  };
-  const tensors: Record<string, { shape: number[]; offset: number; length: number }> = {};
-  const total = [...arrays.values()].reduce((s, a) => s + a.length, 0);
-  const bin = new Uint8Array(4 * total);
-  const f = new Float32Array(bin.buffer);
-  let off = 0;
-  const shapes = new Map(paramSpecs(cfg).map((x) => [x.name, x.shape]));
-  for (const [name, a] of arrays) {
-    f.set(a, off);
-    tensors[`state/${name}`] = { shape: shapes.get(name)!, offset: 4 * off, length: a.length };
-    off += a.length;
-  }
-  return { json: JSON.stringify({ exporter: 'epigraf-official-export', exporterVersion: 1, meta, tensors }), bin };
 }
 
 describe('official exports → viewer weights', () => {
