@@ -13,6 +13,11 @@ import { FileProblemError } from '../src/model/fileError';
 
 const USAGE = 'usage: npm run import-official -- IN.json OUT_DIR [--dtype float16|float32] [--name NAME] [--ray-step-multiplier M]';
 
+/** A bad command line (printed without a stack trace). */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
 export interface ImportArgs {
   input: string;
   out: string;
@@ -27,16 +32,16 @@ export function parseImportArgs(argv: string[]): ImportArgs {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a.startsWith('--')) {
-      if (i + 1 >= argv.length) throw new Error(`${a} needs a value\n${USAGE}`);
+      if (i + 1 >= argv.length) throw new UsageError(`${a} needs a value\n${USAGE}`);
       opt.set(a.slice(2), argv[++i]);
     } else pos.push(a);
   }
-  for (const k of opt.keys()) if (!['dtype', 'name', 'ray-step-multiplier'].includes(k)) throw new Error(`unknown option --${k}\n${USAGE}`);
-  if (pos.length !== 2) throw new Error(USAGE);
+  for (const k of opt.keys()) if (!['dtype', 'name', 'ray-step-multiplier'].includes(k)) throw new UsageError(`unknown option --${k}\n${USAGE}`);
+  if (pos.length !== 2) throw new UsageError(USAGE);
   const dtype = (opt.get('dtype') ?? 'float16') as StoredDtype;
-  if (dtype !== 'float16' && dtype !== 'float32') throw new Error(`--dtype must be float16 or float32 (got ${dtype})`);
+  if (dtype !== 'float16' && dtype !== 'float32') throw new UsageError(`--dtype must be float16 or float32 (got ${dtype})`);
   const m = Number(opt.get('ray-step-multiplier') ?? 2);
-  if (!(Number.isInteger(m) && m >= 1)) throw new Error(`--ray-step-multiplier must be a positive integer (got ${opt.get('ray-step-multiplier')})`);
+  if (!(Number.isInteger(m) && m >= 1)) throw new UsageError(`--ray-step-multiplier must be a positive integer (got ${opt.get('ray-step-multiplier')})`);
   return { input: pos[0], out: pos[1], dtype, name: opt.get('name'), rayStepMultiplier: m };
 }
 

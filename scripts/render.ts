@@ -19,9 +19,15 @@ import { cameraFromAngles } from '../src/render/camera';
 import { renderReference } from '../src/render/reference';
 import { toDisplayByte } from '../src/render/displayMap';
 import { encodePng } from '../src/data/png';
+import { FileProblemError } from '../src/model/fileError';
 
 const USAGE =
   'usage: npm run render -- --weights DIR (--seed S | --z FILE.npy) [--class K] --yaw Y --pitch P --res N [--psi T] [--deterministic] [--bg-steps K] --out FILE.png|FILE.npy';
+
+/** A bad command line (printed without a stack trace). */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
 
 export interface RenderArgs {
   weights: string;
@@ -44,25 +50,25 @@ export function parseRenderArgs(argv: string[]): RenderArgs {
     const a = argv[i];
     if (a === '--deterministic') deterministic = true;
     else if (a.startsWith('--') && i + 1 < argv.length) opt.set(a.slice(2), argv[++i]);
-    else throw new Error(`unexpected argument ${JSON.stringify(a)}\n${USAGE}`);
+    else throw new UsageError(`unexpected argument ${JSON.stringify(a)}\n${USAGE}`);
   }
   const known = ['weights', 'seed', 'z', 'class', 'yaw', 'pitch', 'res', 'psi', 'bg-steps', 'out'];
-  for (const k of opt.keys()) if (!known.includes(k)) throw new Error(`unknown option --${k}\n${USAGE}`);
+  for (const k of opt.keys()) if (!known.includes(k)) throw new UsageError(`unknown option --${k}\n${USAGE}`);
   const req = (k: string) => {
     const v = opt.get(k);
-    if (v === undefined) throw new Error(`--${k} is required\n${USAGE}`);
+    if (v === undefined) throw new UsageError(`--${k} is required\n${USAGE}`);
     return v;
   };
   const num = (k: string, v: string, int = false) => {
     const x = Number(v);
-    if (!Number.isFinite(x) || (int && !Number.isInteger(x))) throw new Error(`--${k} must be ${int ? 'an integer' : 'a number'} (got ${v})`);
+    if (!Number.isFinite(x) || (int && !Number.isInteger(x))) throw new UsageError(`--${k} must be ${int ? 'an integer' : 'a number'} (got ${v})`);
     return x;
   };
-  if (opt.has('seed') === opt.has('z')) throw new Error(`give exactly one of --seed S and --z FILE.npy\n${USAGE}`);
+  if (opt.has('seed') === opt.has('z')) throw new UsageError(`give exactly one of --seed S and --z FILE.npy\n${USAGE}`);
   const out = req('out');
-  if (!/\.(png|npy)$/i.test(out)) throw new Error(`--out must end in .png or .npy (got ${out})`);
+  if (!/\.(png|npy)$/i.test(out)) throw new UsageError(`--out must end in .png or .npy (got ${out})`);
   const res = num('res', req('res'), true);
-  if (res < 1 || res > 4096) throw new Error(`--res must be in [1, 4096] (got ${res})`);
+  if (res < 1 || res > 4096) throw new UsageError(`--res must be in [1, 4096] (got ${res})`);
   const bg = opt.get('bg-steps');
   return {
     weights: req('weights'),
@@ -85,12 +91,17 @@ export async function renderToFile(a: RenderArgs): Promise<Float32Array> {
   const cfg = w.config;
   let z: Float32Array;
   if (a.z) {
-    const arr = readNpy(new Uint8Array(readFileSync(a.z)));
-    if (arr.data.length !== cfg.zDim) throw new Error(`${a.z}: holds ${arr.data.length} values [${arr.shape}], the model needs z of ${cfg.zDim}`);
+    let arr;
+    try {
+      arr = readNpy(new Uint8Array(readFileSync(a.z)));
+    } catch (e) {
+      throw new FileProblemError(a.z, (e as Error).message);
+    }
+    if (arr.data.length !== cfg.zDim) throw new UsageError(`${a.z}: holds ${arr.data.length} values [${arr.shape}], the model needs z of ${cfg.zDim}`);
     z = arr.data;
   } else z = zFromSeed(a.seed!, cfg.zDim);
-  if (cfg.cDim > 0 && a.label === undefined) throw new Error(`this model is conditional (${cfg.cDim} classes): give --class K`);
-  if (cfg.cDim === 0 && a.label !== undefined && a.label !== 0) throw new Error('this model is unconditional: --class does not apply');
+  if (cfg.cDim > 0 && a.label === undefined) throw new UsageError(`this model is conditional (${cfg.cDim} classes): give --class K`);
+  if (cfg.cDim === 0 && a.label !== undefined && a.label !== 0) throw new UsageError('this model is unconditional: --class does not apply');
   const g = Generator.fromArrays(cfg, w.arrays);
   try {
     const raw = tf.tidy(() => {
