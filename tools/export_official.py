@@ -96,7 +96,9 @@ def generator_meta(G, source):
             'channel_base': int(init.get('channel_base', cfg.get('fmaps', 0.5) * 32768)),
             'channel_max': int(init.get('channel_max', cfg.get('channel_max', 512))),
         },
-        'mapping_kwargs': {'num_layers': int(G.mapping.num_layers)},
+        'mapping_kwargs': {'num_layers': int(getattr(G.mapping, 'num_layers', None)
+                                             or (init.get('mapping_kwargs') or {}).get('num_layers')
+                                             or cfg.get('map_depth', 2))},
     }
 
 
