@@ -28,7 +28,9 @@ try {
   if (typeof mod.main !== 'function') throw new Error(`${file} exports no main()`);
   await mod.main(args);
 } catch (e) {
-  console.error(e);
+  // Input problems (a file named with what is wrong with it, a bad argument) read better without a stack trace.
+  const plain = e && typeof e === 'object' && (e.name === 'UsageError' || ('file' in e && 'problem' in e));
+  console.error(plain ? `error: ${e.message}` : e);
   code = 1;
 } finally {
   await server.close();

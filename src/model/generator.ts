@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModelConfig } from './config';
 import type { Params } from './layers';
-import { mapping, oneHot, type MappingOptions } from './mapping';
+import { classMeanW, mapping, oneHot, type MappingOptions } from './mapping';
 import { initParamArrays, type InitOptions, type ParamArrays } from './params';
 import { zFromSeed } from './prng';
 import { synthesizePlanes, type SynthesisOptions } from './synthesis';
@@ -13,6 +13,8 @@ import { disposeParams, paramsFromArrays } from './tensors';
 
 export class Generator {
   private disposed = false;
+  /** Per-class mean w (conditional models), computed on first use. */
+  private classMeans = new Map<number, tf.Tensor1D>();
 
   constructor(
     readonly config: ModelConfig,
@@ -35,9 +37,30 @@ export class Generator {
     return tf.tensor2d(z, [seeds.length, this.config.zDim]);
   }
 
+  /**
+   * ws for z (+ labels of a conditional model). With truncation (ψ ≠ 1) a conditional model truncates each row
+   * towards its class's mean w (the official inference's per-class w̄), an unconditional one towards w_avg.
+   */
   mapping(z: tf.Tensor2D, labels: number[] | null = null, opts: MappingOptions = {}): tf.Tensor3D {
     this.check();
-    return tf.tidy(() => mapping(this.config, this.params, z, labels && this.config.cDim > 0 ? oneHot(this.config, labels) : null, opts));
+    const conditional = !!labels && this.config.cDim > 0;
+    const perClass = conditional && (opts.psi ?? 1) !== 1 && !opts.wAvg;
+    const means = perClass ? labels!.map((l) => this.classMean(l)) : [];
+    return tf.tidy(() =>
+      mapping(this.config, this.params, z, conditional ? oneHot(this.config, labels!) : null, perClass ? { ...opts, wAvg: tf.stack(means) } : opts),
+    );
+  }
+
+  /** The mean w of one class (cached): mean of the mapping over 256 fixed z samples with that label. */
+  classMean(label: number): tf.Tensor1D {
+    this.check();
+    let m = this.classMeans.get(label);
+    if (!m) {
+      // kept: callers (the viewer's engine) map inside their own tf.tidy, which must not dispose the cache
+      m = tf.keep(classMeanW(this.config, this.params, label));
+      this.classMeans.set(label, m);
+    }
+    return m;
   }
 
   synthesize(ws: tf.Tensor3D, opts: SynthesisOptions = {}): tf.Tensor4D {
@@ -46,7 +69,11 @@ export class Generator {
   }
 
   dispose(): void {
-    if (!this.disposed) disposeParams(this.params);
+    if (!this.disposed) {
+      disposeParams(this.params);
+      tf.dispose([...this.classMeans.values()]);
+      this.classMeans.clear();
+    }
     this.disposed = true;
   }
 

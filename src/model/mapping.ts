@@ -5,10 +5,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { MAPPING_LR_MULTIPLIER, numWs, type ModelConfig } from './config';
 import { fullyConnected, normalize2ndMoment, param, type Params } from './layers';
 import { MAPPING } from './params';
+import { zFromSeed } from './prng';
 
 export interface MappingOptions {
   /** Truncation ψ: w ← w_avg + ψ·(w − w_avg). 1 = off. */
   psi?: number;
+  /** The w̄ to truncate towards, [wDim] or [N, wDim] (e.g. per-class means); default the tracked `mapping.w_avg`. */
+  wAvg?: tf.Tensor;
 }
 
 /** z: [N, zDim], c: [N, cDim] one-hot or null → ws: [N, numWs, wDim]. */
@@ -16,7 +19,7 @@ export function mapping(cfg: ModelConfig, params: Params, z: tf.Tensor2D, c: tf.
   return tf.tidy(() => {
     const w = mappingW(cfg, params, z, c);
     const psi = opts.psi ?? 1;
-    const truncated = psi === 1 ? w : truncate(w, param(params, `${MAPPING}.w_avg`), psi);
+    const truncated = psi === 1 ? w : truncate(w, opts.wAvg ?? param(params, `${MAPPING}.w_avg`), psi);
     const n = z.shape[0];
     return tf.tile(tf.reshape(truncated, [n, 1, cfg.wDim]), [1, numWs(cfg), 1]) as tf.Tensor3D;
   });
@@ -33,6 +36,22 @@ export function mappingW(cfg: ModelConfig, params: Params, z: tf.Tensor2D, c: tf
   }
   for (let i = 0; i < cfg.mappingLayers; i++) x = fullyConnected(params, `${MAPPING}.fc${i}`, x, 'lrelu', MAPPING_LR_MULTIPLIER);
   return x;
+}
+
+/** z samples of the per-class mean: np.random.RandomState(0).randn(CLASS_MEAN_SAMPLES, zDim). */
+export const CLASS_MEAN_SAMPLES = 256;
+
+/**
+ * The mean w of one class, the way the official inference truncates conditional models: the mean of the
+ * (un-truncated) mapping over many z with that class's one-hot label. [wDim].
+ */
+export function classMeanW(cfg: ModelConfig, params: Params, label: number, samples = CLASS_MEAN_SAMPLES): tf.Tensor1D {
+  const z = zFromSeed(0, samples * cfg.zDim);
+  return tf.tidy(() => {
+    const zs = tf.tensor2d(z, [samples, cfg.zDim]);
+    const w = mappingW(cfg, params, zs, oneHot(cfg, Array(samples).fill(label)));
+    return tf.mean(w, 0) as tf.Tensor1D;
+  });
 }
 
 /** w_avg.lerp(w, ψ). */

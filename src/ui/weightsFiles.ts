@@ -1,10 +1,16 @@
-/** Dropped or picked files → a weights source: model.json plus shards, or one .zip holding them. */
+/**
+ * Dropped or picked files → a weights source: model.json plus shards, or one .zip holding them; or an
+ * official EpiGRAF export (tools/export_official.py: NAME.json + NAME.bin, loose or in a .zip), which is imported
+ * in the tab (float32) and served as viewer weights from memory.
+ */
 import { unzipSync } from 'fflate';
-import { memorySource, WeightsError, type WeightsSource } from '../model/weights';
+import { encodeWeights, memorySource, MODEL_JSON, WeightsError, type WeightsSource } from '../model/weights';
+import { findOfficialExport, importOfficial } from '../model/officialImport';
 
 export async function sourceFromFiles(files: File[]): Promise<WeightsSource> {
   if (files.length === 0) throw new WeightsError('(no files)', 'nothing was dropped');
   const map = new Map<string, Uint8Array>();
+  let label = files.map((f) => f.name).join(', ');
   if (files.length === 1 && files[0].name.toLowerCase().endsWith('.zip')) {
     let entries: Record<string, Uint8Array>;
     try {
@@ -14,8 +20,20 @@ export async function sourceFromFiles(files: File[]): Promise<WeightsSource> {
     }
     // Files may sit in one folder inside the zip: key them by their base name.
     for (const [path, data] of Object.entries(entries)) if (!path.endsWith('/')) map.set(path.split('/').pop()!, data);
-    return memorySource(map, files[0].name);
+    label = files[0].name;
+  } else for (const f of files) map.set(f.name, new Uint8Array(await f.arrayBuffer()));
+  if (!map.has(MODEL_JSON)) {
+    const off = findOfficialExport([...map.keys()]);
+    if (off) return officialSource(map.get(off.json)!, map.get(off.bin)!, off, label);
   }
-  for (const f of files) map.set(f.name, new Uint8Array(await f.arrayBuffer()));
-  return memorySource(map, files.map((f) => f.name).join(', '));
+  return memorySource(map, label);
+}
+
+/** An official export converted to viewer weights in memory (float32: no precision lost). */
+export function officialSource(json: Uint8Array, bin: Uint8Array, files: { json: string; bin: string }, label: string): WeightsSource {
+  const imp = importOfficial(new TextDecoder().decode(json), bin, files);
+  const enc = encodeWeights(imp.config, imp.arrays, { meta: imp.meta });
+  const out = new Map<string, Uint8Array | string>([[MODEL_JSON, JSON.stringify(enc.modelJson)]]);
+  for (const s of enc.shards) out.set(s.path, s.data);
+  return memorySource(out, `${label} (official export)`);
 }

@@ -1,9 +1,11 @@
-/** Reads ../shared/reference/official-vectors (the official implementation's ground truth). */
+/** Reads ../shared/reference/official-vectors (the official implementation's ground truth) through the importer's reader. */
 import { readFileSync, existsSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ModelConfig } from '../../src/model/config';
 import type { OfficialTensor } from '../../src/model/official';
+import { configFromOfficial, officialState, readOfficialContainer } from '../../src/model/officialImport';
+import { paramSpecs } from '../../src/model/params';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -16,11 +18,14 @@ export function vectorsDir(): string {
   throw new Error(`official vectors not found (looked in ${candidates.join(', ')}); set EPIGRAF_VECTORS`);
 }
 
+export const vectorsJson = () => resolve(vectorsDir(), 'epigraf-small.json');
+export const vectorsBin = () => resolve(vectorsDir(), 'epigraf-small.bin');
+
 export interface OfficialVectors {
   meta: any;
   get(name: string): OfficialTensor;
   names: string[];
-  /** The generator config of the vectors expressed as our ModelConfig. */
+  /** The generator config of the vectors expressed as our ModelConfig (training sample counts: 48 + 48, 8 bg steps). */
   config: ModelConfig;
   /** `state/*` tensors without the prefix. */
   state(): Map<string, OfficialTensor>;
@@ -30,60 +35,35 @@ let cached: OfficialVectors | null = null;
 
 export function loadOfficialVectors(): OfficialVectors {
   if (cached) return cached;
-  const dir = vectorsDir();
-  const json = JSON.parse(readFileSync(resolve(dir, 'epigraf-small.json'), 'utf8'));
-  const bin = readFileSync(resolve(dir, 'epigraf-small.bin'));
-  const tensors: Record<string, { shape: number[]; offset: number; length: number }> = json.tensors;
-  const get = (name: string): OfficialTensor => {
-    const e = tensors[name];
-    if (!e) throw new Error(`no tensor ${name} in the official vectors`);
-    const data = new Float32Array(e.length);
-    const view = new DataView(bin.buffer, bin.byteOffset + e.offset, e.length * 4);
-    for (let i = 0; i < e.length; i++) data[i] = view.getFloat32(i * 4, true);
-    return { shape: e.shape, data };
-  };
-  const g = json.meta.generator_cfg_resolved;
-  const config: ModelConfig = {
-    name: 'official-vectors',
-    zDim: json.meta.G_constructor_kwargs.z_dim,
-    wDim: g.w_dim,
-    mappingLayers: g.map_depth,
-    cDim: json.meta.G_constructor_kwargs.c_dim,
-    triplane: {
-      resolution: g.tri_plane.res,
-      channels: g.tri_plane.feat_dim,
-      channelBase: json.meta.G_constructor_kwargs.channel_base,
-      channelMax: json.meta.G_constructor_kwargs.channel_max,
-      convClamp: 256,
-      useNoise: g.use_noise,
-    },
-    decoder: { hidden: Array(g.tri_plane.mlp.n_layers - 1).fill(g.tri_plane.mlp.hid_dim) },
-    densityShift: g.density_shift,
-    background: {
-      enabled: g.bg_model.type === 'sphere',
-      width: g.bg_model.cmax,
-      blocks: g.bg_model.num_blocks,
-      fourierFrequencies: Math.log2(g.bg_model.posenc_period_len),
-      steps: g.bg_model.num_steps,
-      start: g.bg_model.start,
-    },
-    camera: {
-      radius: g.dataset.camera.radius,
-      fovDeg: g.dataset.camera.fov,
-      near: g.dataset.camera.ray_start,
-      far: g.dataset.camera.ray_end,
-      cubeScale: g.dataset.cube_scale,
-      whiteBack: g.dataset.white_back,
-    },
-    samples: { coarse: g.num_ray_steps, fine: g.num_ray_steps },
-  };
-  const names = Object.keys(tensors);
-  cached = {
-    meta: json.meta,
-    get,
-    names,
-    config,
-    state: () => new Map(names.filter((n) => n.startsWith('state/')).map((n) => [n.slice(6), get(n)])),
-  };
+  const c = readOfficialContainer(readFileSync(vectorsJson(), 'utf8'), readFileSync(vectorsBin()), { json: 'epigraf-small.json', bin: 'epigraf-small.bin' });
+  const config = configFromOfficial(c.meta, { name: 'official-vectors', rayStepMultiplier: 1, useNoise: true }, 'epigraf-small.json');
+  cached = { meta: c.meta, get: c.get, names: c.names, config, state: () => officialState(c) };
   return cached;
+}
+
+/** An official-format export (meta as tools/export_official.py writes it) of one of our configs. */
+export function exportOf(cfg: ModelConfig, arrays: Map<string, Float32Array>): { json: string; bin: Uint8Array } {
+  const g = structuredClone(JSON.parse(readFileSync(vectorsJson(), 'utf8')).meta.generator_cfg_resolved);
+  g.tri_plane = { ...g.tri_plane, res: cfg.triplane.resolution, feat_dim: cfg.triplane.channels, mlp: { n_layers: cfg.decoder.hidden.length + 1, hid_dim: cfg.decoder.hidden[0] } };
+  g.bg_model = { ...g.bg_model, cmax: cfg.background.width, num_blocks: cfg.background.blocks, posenc_period_len: 2 ** cfg.background.fourierFrequencies, num_steps: cfg.background.steps };
+  g.num_ray_steps = cfg.samples.coarse;
+  g.w_dim = cfg.wDim;
+  g.map_depth = cfg.mappingLayers;
+  const meta = {
+    generator_cfg_resolved: g,
+    G_constructor_kwargs: { z_dim: cfg.zDim, w_dim: cfg.wDim, c_dim: cfg.cDim, img_resolution: 32, channel_base: cfg.triplane.channelBase, channel_max: cfg.triplane.channelMax },
+    mapping_kwargs: { num_layers: cfg.mappingLayers },
+  };
+  const tensors: Record<string, { shape: number[]; offset: number; length: number }> = {};
+  const total = [...arrays.values()].reduce((s, a) => s + a.length, 0);
+  const bin = new Uint8Array(4 * total);
+  const f = new Float32Array(bin.buffer);
+  let off = 0;
+  const shapes = new Map(paramSpecs(cfg).map((x) => [x.name, x.shape]));
+  for (const [name, a] of arrays) {
+    f.set(a, off);
+    tensors[`state/${name}`] = { shape: shapes.get(name)!, offset: 4 * off, length: a.length };
+    off += a.length;
+  }
+  return { json: JSON.stringify({ exporter: 'epigraf-official-export', exporterVersion: 1, meta, tensors }), bin };
 }

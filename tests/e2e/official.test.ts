@@ -1,0 +1,49 @@
+/**
+ * Official checkpoints in the page (Chromium): an official export (NAME.json + NAME.bin, as written by
+ * tools/export_official.py) picked with *Load weights* is imported in the tab; a conditional model shows the
+ * *Class* picker and re-synthesises per class; a broken export names its file while the model keeps rendering.
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { openPage, useApp } from '../helpers/browser';
+import { exportOf } from '../helpers/officialVectors';
+import { preset, type ModelConfig } from '../../src/model/config';
+import { initParamArrays } from '../../src/model/params';
+
+const app = useApp({ beforeAll, afterAll });
+
+describe('official exports in the viewer (Chromium, SwiftShader WebGPU)', () => {
+  it('loads a conditional official export, shows the Class picker, re-synthesises per class; a broken export is named', async () => {
+    const { page, errors } = await openPage(app());
+    const status = page.getByTestId('status');
+    const ready = () => expect.poll(() => status.getAttribute('data-status'), { timeout: 300_000, interval: 500 }).toBe('ready');
+    await ready();
+    expect(await page.getByLabel('Class').count()).toBe(0); // the placeholder is unconditional
+
+    const cfg: ModelConfig = { ...preset('tiny'), cDim: 3, name: 'cond' };
+    const ex = exportOf(cfg, initParamArrays(cfg, 3, { perturb: 0.1 }));
+    await page.getByLabel('Load weights').setInputFiles([
+      { name: 'plants.json', mimeType: 'application/json', buffer: Buffer.from(ex.json) },
+      { name: 'plants.bin', mimeType: 'application/octet-stream', buffer: Buffer.from(ex.bin) },
+    ]);
+    await expect.poll(() => page.getByTestId('model-name').textContent(), { timeout: 300_000, interval: 500 }).toBe('official-food_32');
+    await ready();
+    const cls = page.getByLabel('Class');
+    expect(await cls.locator('option').count()).toBe(3);
+    await page.getByLabel('Truncation').fill('0.5');
+    await cls.selectOption('2');
+    await expect.poll(() => new URL(page.url()).searchParams.get('label'), { timeout: 300_000, interval: 500 }).toBe('2');
+    await ready();
+
+    const broken = JSON.parse(ex.json);
+    delete broken.tensors['state/mapping.embed.weight'];
+    await page.getByLabel('Load weights').setInputFiles([
+      { name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(broken)) },
+      { name: 'broken.bin', mimeType: 'application/octet-stream', buffer: Buffer.from(ex.bin) },
+    ]);
+    await expect.poll(() => page.getByTestId('warning').textContent(), { timeout: 60_000 }).toMatch(/broken\.json: missing tensor "mapping\.embed\.weight"/);
+    expect(await status.getAttribute('data-status')).toBe('ready');
+    expect(await page.getByTestId('model-name').textContent()).toBe('official-food_32');
+    expect(errors, errors.join('\n')).toEqual([]);
+    await page.close();
+  });
+});
