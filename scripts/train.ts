@@ -20,7 +20,8 @@ import { proceduralDataset } from '../src/data/inMemory';
 import { importDataset, filesFromZip } from '../src/data/importDataset';
 import { filesFromDir } from '../src/data/datasetNode';
 import { dConfigFor } from '../src/train/discriminator';
-import { Trainer, type TrainOptions } from '../src/train/trainer';
+import { Trainer } from '../src/train/trainer';
+import { trainOptionsFor } from '../src/train/options';
 import { restoreCheckpoint, saveCheckpoint, CHECKPOINT_BIN, CHECKPOINT_JSON } from '../src/train/checkpoint';
 import { useWebGPUBackend } from '../tests/helpers/webgpuNode';
 
@@ -69,23 +70,7 @@ export async function main(argv: string[]) {
   console.error(`dataset: ${data.names.length} images of ${data.resolution}² (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   const cfg = preset(a.preset);
   const total = a.steps * a.batch;
-  const opts: TrainOptions = {
-    batch: a.batch,
-    patch: a.patch,
-    gamma: a.gamma,
-    r1Interval: 16,
-    lrG: 0.0025,
-    lrD: 0.002,
-    annealImages: total, // the official 10,000 kimg, scaled to this run's length
-    densityNoiseImages: total / 2,
-    emaImages: a.batch * 0.3125 * 1000,
-    emaRampup: 0.05,
-    mirror: true,
-    cameraDropout: 0.5,
-    coarse: Math.max(3, cfg.samples.coarse / 2),
-    fine: cfg.samples.fine / 2,
-    bgSteps: Math.max(2, cfg.background.steps / 2),
-  };
+  const opts = trainOptionsFor(cfg, { batch: a.batch, patch: a.patch, gamma: a.gamma, totalImages: total });
   const trainer = new Trainer(cfg, dConfigFor(a.preset, data.resolution, a.patch), opts, data, a.seed);
   mkdirSync(a.out, { recursive: true });
   const ckJson = join(a.out, CHECKPOINT_JSON);

@@ -8,6 +8,7 @@ import { sourceFromFiles } from './weightsFiles';
 import { ViewCanvas, PROGRESSIVE_FRAMES } from './ViewCanvas';
 import { LatentPanel, RenderPanel } from './Panels';
 import { ExportPanel, exporters } from './ExportPanel';
+import { TrainPanel } from './TrainPanel';
 import { Quaternion } from 'three';
 import type { WeightsSource } from '../model/weights';
 
@@ -191,6 +192,7 @@ export function App() {
       <LatentPanel />
       <RenderPanel frames={PROGRESSIVE_FRAMES} />
       <ExportPanel orbit={orbit} />
+      <TrainPanel onOpenWeights={onFiles} />
       <dl style={{ fontSize: 13, color: '#444' }}>
         <dt>Model</dt>
         <dd data-testid="model-name">{s.modelName || '—'}</dd>
