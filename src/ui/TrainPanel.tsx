@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { zipSync } from 'fflate';
-import type { PresetName } from '../model/config';
+import { TAB_PRESETS, type TabPreset } from '../train/tabPresets';
 import { filesFromFileList } from '../data/browserFiles';
 import type { DatasetSpec, NamedFile, RunSpec, StatsPoint } from '../train/worker/protocol';
 import * as client from '../train/tabTrainerClient';
@@ -39,7 +39,7 @@ export function TrainPanel({ onOpenWeights }: { onOpenWeights: (files: File[]) =
   const [resolution, setResolution] = useState(32);
   const [background, setBackground] = useState<'env' | 'white'>('env');
   const [upload, setUpload] = useState<File[]>([]);
-  const [presetName, setPresetName] = useState<PresetName>('tiny');
+  const [presetName, setPresetName] = useState<TabPreset>('tiny');
   const [patch, setPatch] = useState(32);
   const [gamma, setGamma] = useState(0.05);
   const [batch, setBatch] = useState(4);
@@ -143,8 +143,8 @@ export function TrainPanel({ onOpenWeights }: { onOpenWeights: (files: File[]) =
         <div style={row}>
           <label>
             Preset{' '}
-            <select aria-label="Preset" value={presetName} onChange={(e) => setPresetName(e.target.value as PresetName)}>
-              {['tiny', 'small', 'official'].map((p) => <option key={p} value={p}>{p}</option>)}
+            <select aria-label="Preset" value={presetName} onChange={(e) => setPresetName(e.target.value as TabPreset)}>
+              {TAB_PRESETS.map((p) => <option key={p} value={p}>{p === 'micro' ? 'micro (for software WebGPU)' : p}</option>)}
             </select>
           </label>
           <label>

@@ -2,7 +2,7 @@
  * The messages between the page and the training worker. Both sides import these types, so a change to
  * the protocol is a type error on whichever side was not updated.
  */
-import type { PresetName } from '../../model/config';
+import type { TabPreset } from '../tabPresets';
 import type { StepStats } from '../trainer';
 
 export type DatasetSpec =
@@ -13,7 +13,7 @@ export type DatasetSpec =
 
 export interface RunSpec {
   dataset: DatasetSpec;
-  preset: PresetName;
+  preset: TabPreset;
   patch: number;
   gamma: number;
   batch: number;

@@ -6,11 +6,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgpu';
-import { preset } from '../../model/config';
 import { encodeWeights } from '../../model/weights';
 import { importDataset, type EpigrafDataset } from '../../data/importDataset';
 import { proceduralDataset, toyDataset } from '../../data/inMemory';
-import { dConfigFor } from '../discriminator';
+import { tabDConfig, tabModelConfig } from '../tabPresets';
 import { Trainer } from '../trainer';
 import { trainOptionsFor } from '../options';
 import { restoreCheckpoint, saveCheckpoint, CHECKPOINT_BIN, CHECKPOINT_JSON } from '../checkpoint';
@@ -69,9 +68,9 @@ async function buildDataset(spec: RunSpec, files: Map<string, Uint8Array> | null
 }
 
 function makeTrainer(spec: RunSpec, data: EpigrafDataset): Trainer {
-  const cfg = preset(spec.preset);
+  const cfg = tabModelConfig(spec.preset);
   const opts = trainOptionsFor(cfg, { batch: spec.batch, patch: spec.patch, gamma: spec.gamma, totalImages: spec.targetKimg * 1000 });
-  return new Trainer(cfg, dConfigFor(spec.preset, data.resolution, spec.patch), opts, data, spec.seed);
+  return new Trainer(cfg, tabDConfig(spec.preset, data.resolution, spec.patch), opts, data, spec.seed);
 }
 
 const elapsed = (r: Run) => r.elapsedBefore + (r.looping ? (performance.now() - r.runningSince) / 1000 : 0);
