@@ -125,9 +125,9 @@ async function loop(r: Run): Promise<void> {
   post({ type: 'state', state: r.want === 'stop' ? 'stopped' : 'paused' });
 }
 
-function weightsFiles(r: Run, purpose: 'open' | 'download'): NamedFile[] {
+async function weightsFiles(r: Run, purpose: 'open' | 'download'): Promise<NamedFile[]> {
   const t = r.trainer;
-  const arrays = new Map(Object.entries(t.Gema).map(([k, v]) => [k, v.dataSync() as Float32Array]));
+  const arrays = new Map(await Promise.all(Object.entries(t.Gema).map(async ([k, v]) => [k, (await v.data()) as Float32Array] as const)));
   const meta = { description: `EMA generator after ${t.imagesSeen} images (step ${t.step}), trained in the browser`, imagesSeen: t.imagesSeen, kimg: t.imagesSeen / 1000, trainSeconds: elapsed(r) };
   const enc = encodeWeights({ ...t.cfg, name: `${t.cfg.name} G_ema, step ${t.step}` }, arrays, { dtype: purpose === 'download' ? 'float16' : 'float32', meta });
   return [{ name: 'model.json', bytes: new TextEncoder().encode(JSON.stringify(enc.modelJson)) }, ...enc.shards.map((s) => ({ name: s.path, bytes: s.data.slice() }))];
@@ -170,7 +170,7 @@ async function handle(m: ToWorker): Promise<void> {
       return;
     case 'exportWeights': {
       const r = need();
-      const files = await serial(async () => weightsFiles(r, m.purpose));
+      const files = await serial(() => weightsFiles(r, m.purpose));
       return post({ type: 'weights', purpose: m.purpose, files }, files.map((f) => f.bytes.buffer));
     }
     case 'exportCheckpoint': {
