@@ -46,6 +46,13 @@ function serial<T>(job: () => Promise<T>): Promise<T> {
   return p;
 }
 
+/** Exports the user asked for: served before the next step starts, not after it (a step can take a minute). */
+let userJobs = 0;
+function userJob<T>(job: () => Promise<T>): Promise<T> {
+  userJobs++;
+  return serial(job).finally(() => userJobs--);
+}
+
 async function initBackend(): Promise<void> {
   if (tf.getBackend() === 'webgpu') return;
   if (!('gpu' in navigator) || !navigator.gpu) throw new Error('WebGPU is not available to workers in this browser (navigator.gpu is missing)');
@@ -104,6 +111,7 @@ async function loop(r: Run): Promise<void> {
   post({ type: 'state', state: 'running' });
   try {
     while (r.want === 'run') {
+      while (userJobs > 0) await queue;
       const s0 = performance.now();
       const s = await serial(() => r.trainer.trainStep());
       const point: StatsPoint = { ...s, seconds: (performance.now() - s0) / 1000 };
@@ -170,12 +178,12 @@ async function handle(m: ToWorker): Promise<void> {
       return;
     case 'exportWeights': {
       const r = need();
-      const files = await serial(() => weightsFiles(r, m.purpose));
+      const files = await userJob(() => weightsFiles(r, m.purpose));
       return post({ type: 'weights', purpose: m.purpose, files }, files.map((f) => f.bytes.buffer));
     }
     case 'exportCheckpoint': {
       const r = need();
-      const ck = await serial(() => saveCheckpoint(r.trainer));
+      const ck = await userJob(() => saveCheckpoint(r.trainer));
       const files = [{ name: CHECKPOINT_JSON, bytes: new TextEncoder().encode(ck.json) }, { name: CHECKPOINT_BIN, bytes: ck.bin }];
       return post({ type: 'checkpointFiles', files }, files.map((f) => f.bytes.buffer));
     }
