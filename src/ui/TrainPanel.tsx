@@ -131,7 +131,7 @@ export function TrainPanel({ onOpenWeights }: { onOpenWeights: (files: File[]) =
                 Views per object <input aria-label="Views per object" type="number" min={1} max={256} value={views} onChange={(e) => setViews(Math.max(1, Number(e.target.value) | 0))} style={{ width: 56 }} />
               </label>
               <label>
-                Background{' '}
+                Dataset background{' '}
                 <select aria-label="Dataset background" value={background} onChange={(e) => setBackground(e.target.value as 'env' | 'white')}>
                   <option value="env">environment</option>
                   <option value="white">white</option>

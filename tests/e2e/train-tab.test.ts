@@ -132,6 +132,10 @@ describe('in-tab training (Chromium)', () => {
 
   it('an uploaded dataset that cannot be used is named in an error, and the panel stays usable', async () => {
     const { page } = await openPage(app());
+    for (const name of ['Dataset', 'Image size', 'Objects', 'Views per object', 'Dataset background', 'Preset', 'Patch size', 'R1 gamma', 'Batch', 'Target kimg', 'Preview every (steps)', 'Checkpoint every (minutes)', 'G_ema samples', 'Losses', 'D scores'])
+      expect(await page.getByLabel(name, { exact: true }).count(), name).toBe(1);
+    for (const name of ['Start training', 'Pause training', 'Resume training', 'Stop training', 'Open in viewer', 'Download weights', 'Download checkpoint'])
+      expect(await page.getByRole('button', { name, exact: true }).count(), name).toBe(1);
     await page.getByLabel('Dataset', { exact: true }).selectOption('upload');
     const input = page.getByLabel('Dataset zip', { exact: true });
     const start = page.getByRole('button', { name: 'Start training', exact: true });
