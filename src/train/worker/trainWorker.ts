@@ -12,7 +12,7 @@ import { proceduralDataset, toyDataset } from '../../data/inMemory';
 import { tabDConfig, tabModelConfig } from '../tabPresets';
 import { Trainer } from '../trainer';
 import { trainOptionsFor } from '../options';
-import { restoreCheckpoint, saveCheckpoint, CHECKPOINT_BIN, CHECKPOINT_JSON } from '../checkpoint';
+import { parseCheckpoint, restoreCheckpoint, saveCheckpoint, CHECKPOINT_BIN, CHECKPOINT_JSON } from '../checkpoint';
 import { CheckpointStore, indexedDbKV } from '../checkpointStore';
 import { previewLayout, renderPreview, type PreviewLayout } from '../previewGrid';
 import type { FromWorker, NamedFile, RunSpec, SavedRunInfo, StatsPoint, ToWorker } from './protocol';
@@ -94,6 +94,8 @@ async function begin(spec: RunSpec, runId: string, data: EpigrafDataset, history
 
 async function save(r: Run): Promise<void> {
   const ck = await saveCheckpoint(r.trainer);
+  // A diverged run (NaN or Inf weights) must not replace the last good checkpoint.
+  parseCheckpoint(ck.json, ck.bin);
   const i = info(r);
   await store.save(r.runId, { info: i, json: ck.json, bin: ck.bin, history: r.history });
   r.lastSave = performance.now();
@@ -109,6 +111,7 @@ async function loop(r: Run): Promise<void> {
   r.looping = true;
   r.runningSince = performance.now();
   post({ type: 'state', state: 'running' });
+  let failed = false;
   try {
     while (r.want === 'run') {
       while (userJobs > 0) await queue;
@@ -122,12 +125,14 @@ async function loop(r: Run): Promise<void> {
       if (performance.now() - r.lastSave > r.spec.checkpointMinutes * 60_000) await serial(() => save(r));
     }
   } catch (e) {
+    // The state after a failed step may be half-updated: keep the last checkpoint rather than save it.
+    failed = true;
     r.want = 'pause';
-    post({ type: 'error', message: `training stopped: ${(e as Error).message}` });
+    post({ type: 'error', message: `training paused: ${(e as Error).message}; the last checkpoint is kept` });
   }
   r.elapsedBefore = elapsed(r);
   r.looping = false;
-  await serial(() => save(r)).catch((e) => post({ type: 'error', message: `the checkpoint could not be saved: ${(e as Error).message}` }));
+  if (!failed) await serial(() => save(r)).catch((e) => post({ type: 'error', message: `the checkpoint could not be saved: ${(e as Error).message}` }));
   // A resume that came in while this last step ran restarts the loop.
   if ((r.want as string) === 'run') return loop(r);
   post({ type: 'state', state: r.want === 'stop' ? 'stopped' : 'paused' });
