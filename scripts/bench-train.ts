@@ -20,7 +20,7 @@ import { proceduralDataset } from '../src/data/inMemory';
 import { dConfigFor, discriminate } from '../src/train/discriminator';
 import { r1Penalty } from '../src/train/losses';
 import { Trainer } from '../src/train/trainer';
-import { recipeOptions } from '../src/train/trainOptions';
+import { trainOptionsFor } from '../src/train/options';
 import { cameraFromAngles } from '../src/render/camera';
 import { renderReference } from '../src/render/reference';
 import { useBackend } from '../tests/helpers/backend';
@@ -101,7 +101,7 @@ export async function main(args: string[]) {
     for (const patch of patchList) {
       for (const sampler of samplers) {
         setTriplaneSampler(sampler);
-        const tr = new Trainer(cfg, dConfigFor(presetName, data.resolution, patch), recipeOptions(cfg, { batch, patch, gamma: 0.05, totalImages: 1e6 }), data, 0);
+        const tr = new Trainer(cfg, dConfigFor(presetName, data.resolution, patch), trainOptionsFor(cfg, { batch, patch, gamma: 0.05, totalImages: 1e6 }), data, 0);
         const head = { backend, preset: presetName, patch, batch, sampler };
         try {
           const t0 = performance.now();

@@ -23,7 +23,7 @@ import { importDataset, filesFromZip } from '../src/data/importDataset';
 import { filesFromDir } from '../src/data/datasetNode';
 import { dConfigFor } from '../src/train/discriminator';
 import { Trainer } from '../src/train/trainer';
-import { recipeOptions } from '../src/train/trainOptions';
+import { trainOptionsFor } from '../src/train/options';
 import { restoreCheckpoint, saveCheckpoint, CHECKPOINT_BIN, CHECKPOINT_JSON } from '../src/train/checkpoint';
 import { useWebGPUBackend } from '../tests/helpers/webgpuNode';
 import { useBackend } from '../tests/helpers/backend';
@@ -78,7 +78,7 @@ export async function main(argv: string[]) {
   console.error(`dataset: ${data.names.length} images of ${data.resolution}² (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   const cfg = preset(a.preset);
   const total = a.steps * a.batch;
-  const opts = recipeOptions(cfg, { batch: a.batch, patch: a.patch, gamma: a.gamma, totalImages: total });
+  const opts = trainOptionsFor(cfg, { batch: a.batch, patch: a.patch, gamma: a.gamma, totalImages: total });
   const trainer = new Trainer(cfg, dConfigFor(a.preset, data.resolution, a.patch), opts, data, a.seed);
   mkdirSync(a.out, { recursive: true });
   const ckJson = join(a.out, CHECKPOINT_JSON);

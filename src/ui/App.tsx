@@ -9,6 +9,7 @@ import { ViewCanvas, PROGRESSIVE_FRAMES } from './ViewCanvas';
 import { LatentPanel, RenderPanel } from './Panels';
 import { ExportPanel, exporters } from './ExportPanel';
 import { MeshPanel } from './MeshPanel';
+import { TrainPanel } from './TrainPanel';
 import { Quaternion } from 'three';
 import type { WeightsSource } from '../model/weights';
 
@@ -193,6 +194,7 @@ export function App() {
       <RenderPanel frames={PROGRESSIVE_FRAMES} />
       <ExportPanel orbit={orbit} />
       <MeshPanel />
+      <TrainPanel onOpenWeights={onFiles} />
       <dl style={{ fontSize: 13, color: '#444' }}>
         <dt>Model</dt>
         <dd data-testid="model-name">{s.modelName || '—'}</dd>
