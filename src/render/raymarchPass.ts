@@ -11,7 +11,7 @@ import triplaneWgsl from './wgsl/triplane.wgsl?raw';
 import backgroundWgsl from './wgsl/background.wgsl?raw';
 import raymarchWgsl from './wgsl/raymarch.wgsl?raw';
 
-export const FLAGS = { det: 1, ignoreBg: 2, bgOnly: 4, whiteBack: 8, occupancy: 16, bgModel: 32 } as const;
+export const FLAGS = { det: 1, ignoreBg: 2, bgOnly: 4, whiteBack: 8, occupancy: 16, bgModel: 32, inject: 64 } as const;
 
 /** Bytes of the WGSL `Frame` uniform struct. */
 const FRAME_BYTES = 144;
@@ -40,6 +40,7 @@ export interface RaymarchBindings {
   planes: GPUBufferBinding;
   decoder: GPUBufferBinding;
   background: GPUBufferBinding;
+  /** The occupancy grid, or with FLAGS.inject the per-pixel injected depths [pixels, S + K] (f32). */
   occupancy: GPUBufferBinding;
   rgba: GPUBuffer;
   depth: GPUBuffer;

@@ -47,6 +47,8 @@ export interface WgslRenderOptions {
   patch?: Patch;
   /** Weight of this frame in the accumulation buffer (1 = replace, 1/(n+1) = running mean). */
   blend?: number;
+  /** Exact sample depths per pixel ([W·H·coarse] and [W·H·fine], row-major from the top-left pixel): reproduces a given stochastic render. */
+  inject?: { coarseZ: Float32Array; fineZ: Float32Array };
 }
 
 export interface WgslImage {
@@ -73,6 +75,8 @@ export class WgslRenderer {
   private bg: GPUData | null = null;
   private targets: { w: number; h: number; rgba: GPUBuffer; depth: GPUBuffer; accum: GPUBuffer } | null = null;
   private readonly counter: GPUBuffer;
+  /** Bound where a pass needs no data (no background model, no injected depths): never written. */
+  private readonly placeholder: GPUBuffer;
   /** Kept mapped-readable for the per-frame evaluation count, so frames allocate no buffers. */
   private readonly counterStaging: GPUBuffer;
 
@@ -88,6 +92,7 @@ export class WgslRenderer {
     private readonly outsideEmpty: boolean,
   ) {
     this.counter = storageBuffer(device, 'decoder evaluation counter', 4);
+    this.placeholder = storageBuffer(device, 'raymarch placeholder input', 16);
     this.counterStaging = device.createBuffer({ label: 'decoder evaluation counter staging', size: 4, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
   }
 
@@ -166,13 +171,18 @@ export class WgslRenderer {
       (o.bgOnly ? FLAGS.bgOnly : 0) |
       ((o.whiteBack ?? cfg.camera.whiteBack) ? FLAGS.whiteBack : 0) |
       (o.skipping ? FLAGS.occupancy : 0) |
-      (bgModel ? FLAGS.bgModel : 0);
+      (bgModel ? FLAGS.bgModel : 0) |
+      (o.inject ? FLAGS.inject : 0);
+    const coarse = o.coarse ?? cfg.samples.coarse;
+    const fine = o.fine ?? cfg.samples.fine;
+    if (o.inject && o.skipping) throw new Error('injected sample depths and empty-space skipping cannot be combined');
+    const injected = o.inject ? this.uploadInjected(o.inject, o.width * o.height, coarse, fine) : null;
     this.raymarch.writeFrame({
       camera,
       width: o.width,
       height: o.height,
-      coarse: o.coarse ?? cfg.samples.coarse,
-      fine: o.fine ?? cfg.samples.fine,
+      coarse,
+      fine,
       bgSteps: o.bgSteps ?? cfg.background.steps,
       flags,
       frameIndex: o.frameIndex ?? 0,
@@ -191,8 +201,8 @@ export class WgslRenderer {
       {
         planes: this.planesBinding(),
         decoder: this.decoderBinding(),
-        background: this.bg ? { buffer: this.bg.buffer, size: Math.max(16, this.bg.tensorRef.size * 4) } : { buffer: this.counter },
-        occupancy: { buffer: this.occupancy.occupancy },
+        background: this.bg ? { buffer: this.bg.buffer, size: Math.max(16, this.bg.tensorRef.size * 4) } : { buffer: this.placeholder },
+        occupancy: { buffer: injected ?? this.occupancy.occupancy },
         rgba: t.rgba,
         depth: t.depth,
         accum: t.accum,
@@ -202,6 +212,21 @@ export class WgslRenderer {
       o.height,
     );
     this.device.queue.submit([enc.finish()]);
+    injected?.destroy(); // freed once the submitted frame has run
+  }
+
+  /** Packs injected depths per pixel as [S coarse, K fine sorted] (the shader merges two sorted lists). */
+  private uploadInjected(inj: { coarseZ: Float32Array; fineZ: Float32Array }, pixels: number, S: number, K: number): GPUBuffer {
+    if (inj.coarseZ.length !== pixels * S || inj.fineZ.length !== pixels * K)
+      throw new Error(`injected depths must be [${pixels}·${S}] and [${pixels}·${K}], got ${inj.coarseZ.length} and ${inj.fineZ.length}`);
+    const packed = new Float32Array(pixels * (S + K));
+    for (let p = 0; p < pixels; p++) {
+      packed.set(inj.coarseZ.subarray(p * S, (p + 1) * S), p * (S + K));
+      packed.set(inj.fineZ.slice(p * K, (p + 1) * K).sort(), p * (S + K) + S);
+    }
+    const buf = storageBuffer(this.device, 'raymarch injected depths', Math.max(16, packed.byteLength));
+    this.device.queue.writeBuffer(buf, 0, packed);
+    return buf;
   }
 
   /** Largest coarse sample count this renderer's pipeline accepts. */
@@ -268,6 +293,7 @@ export class WgslRenderer {
     this.raymarch.destroy();
     this.occupancy.destroy();
     this.counter.destroy();
+    this.placeholder.destroy();
     this.counterStaging.destroy();
   }
 }

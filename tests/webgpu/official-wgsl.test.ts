@@ -2,7 +2,8 @@
  * The WGSL ray-marcher against the official EpiGRAF implementation's own images: the official vectors' state
  * goes through the importer (the path of a user's export), the tri-planes are synthesised on tfjs WebGPU, and the
  * WGSL renderer's deterministic frames (image, foreground only, background only, depth) must equal the official
- * deterministic renders within 1e-3 max abs in raw image space, for both latents and the three cameras.
+ * deterministic renders within 1e-3 max abs in raw image space, for both latents and the three cameras; and,
+ * given the official stochastic sample depths, the official stochastic images likewise.
  */
 import { readFileSync } from 'node:fs';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
@@ -65,6 +66,22 @@ describe('WGSL renderer equals the official deterministic images (official vecto
           ['img_fg_only_det', { ignoreBg: true }, `io/img_fg_only_det_cam${k}`],
           ['img_bg_only_det', { bgOnly: true }, `io/img_bg_only_det_cam${k}`],
         ] as const;
+        // The stochastic render with the official run's own sample depths injected (this latent's rays).
+        const S = 48;
+        const K = 48;
+        const px = R * R;
+        const coarseZ = v.get(`io/coarse_z_vals_stoch_cam${k}`).data.slice(item * px * S, (item + 1) * px * S);
+        const fineZ = v.get(`io/fine_z_vals_stoch_cam${k}`).data.slice(item * px * K, (item + 1) * px * K);
+        r.render(cam, { width: R, height: R, coarse: S, fine: K, bgSteps: 8, skipping: false, inject: { coarseZ, fineZ } });
+        {
+          const img = await r.read();
+          const rgb = new Float32Array(R * R * 3);
+          for (let i = 0; i < R * R; i++) for (let c = 0; c < 3; c++) rgb[3 * i + c] = img.rgba[4 * i + c];
+          const { diff, scale } = maxAbsDiff(rgb, ref(`io/img_stoch_cam${k}`));
+          report.push(`img_stoch_cam${k}[${item}]: max |Δ| ${diff.toExponential(2)}`);
+          expect(scale).toBeGreaterThan(0.01);
+          expect(diff, `img_stoch cam ${k} latent ${item}`).toBeLessThanOrEqual(1e-3);
+        }
         for (const [label, opts, name] of cases) {
           r.render(cam, { width: R, height: R, deterministic: true, coarse: 48, fine: 48, bgSteps: 8, skipping: false, ...opts });
           const img = await r.read();

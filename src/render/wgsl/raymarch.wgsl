@@ -15,8 +15,12 @@
 // feature is negligible (frame.outsideEmpty); coarse decoding and marching stop once T < T_EPS, and the
 // background is not evaluated behind an opaque foreground.
 //
+// Injected depths (FLAG_INJECT, never with FLAG_OCCUPANCY): the S coarse and K fine depths of each pixel (fine
+// ones sorted per ray) are read, as f32 bits, from the occupancy binding instead of being drawn — to reproduce a
+// given stochastic render exactly. (Sharing the binding keeps the pass within 8 storage buffers per stage.)
+//
 // Bindings: 0 uniform Frame; 1 planes (f32 NHWC [R, R, 3C]); 2 decoder weights; 3 background weights;
-// 4 occupancy (u32 per cell, 1 = may hold density); 5 output rgba (rgb, opacity); 6 output depth;
+// 4 occupancy (u32 per cell, 1 = may hold density; or the injected depths); 5 output rgba (rgb, opacity); 6 output depth;
 // 7 accumulation (rgba, blended with weight frame.blend); 8 atomic counter of decoder evaluations.
 
 struct Frame {
@@ -37,6 +41,7 @@ const FLAG_BG_ONLY = 4u;
 const FLAG_WHITE_BACK = 8u;
 const FLAG_OCCUPANCY = 16u;
 const FLAG_BG_MODEL = 32u;
+const FLAG_INJECT = 64u;
 
 @group(0) @binding(0) var<uniform> frame: Frame;
 @group(0) @binding(1) var<storage, read> planes: array<f32>;
@@ -136,8 +141,10 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     // Coarse samples.
     var zc: array<f32, MAX_COARSE>;
     var oc: array<vec4f, MAX_COARSE>;
-    for (var i = 0u; i < S; i++) { zc[i] = linspaceAt(frame.near, frame.far, i, S); }
-    if (!det) {
+    let inject = (frame.flags & FLAG_INJECT) != 0u;
+    let injBase = pix * (S + K);
+    for (var i = 0u; i < S; i++) { zc[i] = select(linspaceAt(frame.near, frame.far, i, S), bitcast<f32>(occupancy[injBase + i]), inject); }
+    if (!det && !inject) {
       var prev = zc[0];
       for (var i = 0u; i < S; i++) {
         let lo = select(0.5 * (prev + zc[i]), zc[i], i == 0u);
@@ -187,6 +194,10 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     var fineReady = false;
     loop {
       // The next fine depth (drawn once per k: u must not be re-drawn while coarse samples are taken).
+      if (k < K && !fineReady && inject) {
+        zf = bitcast<f32>(occupancy[injBase + S + k]);
+        fineReady = true;
+      }
       if (k < K && !fineReady) {
         var u: f32;
         if (det) { u = linspaceAt(0.0, 1.0, k, K); }
