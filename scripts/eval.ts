@@ -28,7 +28,7 @@ import { filesFromDir } from '../src/data/datasetNode';
 import { pickSamples } from '../src/data/batches';
 import { loadFeatureNet } from '../src/eval/featuresNode';
 import { rawToUnit, rgbaToUnit, type FeatureNet, type FeatureNetName } from '../src/eval/features';
-import { fitGaussian, frechetDistance, sqrtPsd } from '../src/eval/frechet';
+import { fitGaussian, frechetDistance, frechetFromFeatures, sqrtPsd } from '../src/eval/frechet';
 import { consistencyAngles, multiViewConsistency } from '../src/eval/consistency';
 import { renderSeeds, renderViews } from '../src/eval/sampling';
 import { cameraFromAngles } from '../src/render/camera';
@@ -141,14 +141,18 @@ export async function main(argv: string[]) {
     const realA = await realFeatures(net, ds, perm.slice(0, nReal), a.batch * 2, 'real features');
     timings.realFeatures = realA.seconds;
     const dim = net.spec.width;
+    // Sets smaller than the feature width: the exact sample-space form (an eigenproblem of size n, not dim).
+    // Otherwise Gaussian fits, with the real covariance's square root computed once for every comparison.
+    const sampleSpace = Math.min(nReal, a.n) <= dim;
     t = performance.now();
-    const gReal = fitGaussian(realA.feats, nReal, dim);
-    const sqrtReal = sqrtPsd(gReal.cov, dim);
-    timings.realGaussianAndSqrt = secs(t);
+    const gReal = sampleSpace ? null : fitGaussian(realA.feats, nReal, dim);
+    const sqrtReal = gReal ? sqrtPsd(gReal.cov, dim) : null;
+    if (gReal) timings.realGaussianAndSqrt = secs(t);
     // Cameras from the dataset's pose distribution (no mirroring), the same for every generator compared.
     const prng = new MT19937(a.seed + 11);
     const angles = pickSamples(ds, a.n, () => prng.random(), { mirror: false }).cameraAngles;
-    const fd = (feats: Float32Array, n: number) => frechetDistance(gReal, fitGaussian(feats, n, dim), sqrtReal);
+    const fd = (feats: Float32Array, n: number) =>
+      gReal ? frechetDistance(gReal, fitGaussian(feats, n, dim), sqrtReal!) : frechetFromFeatures(realA.feats, nReal, feats, n, dim);
 
     const fake = await fakeFeatures(net, G, a.n, angles, res, a.seed, a.batch, 'generated');
     Object.assign(timings, { generated: fake.seconds, generatedRender: fake.renderSeconds });

@@ -182,3 +182,54 @@ export function frechetDistance(g1: Pick<Gaussian, 'dim' | 'mean' | 'cov'>, g2: 
   for (const v of values) trSqrt += Math.sqrt(Math.max(v, 0));
   return meanTerm + tr1 + tr2 - 2 * trSqrt;
 }
+
+/**
+ * The same distance computed in sample space, for sets smaller than the feature width (n < dim): with
+ * Aᵢ = centred rows / √(nᵢ − 1) (so Σᵢ = AᵢᵀAᵢ), the non-zero eigenvalues of Σ₁Σ₂ are those of (A₁A₂ᵀ)(A₁A₂ᵀ)ᵀ,
+ * so tr (Σ₁Σ₂)^{1/2} is the nuclear norm of the n₁ × n₂ matrix A₁A₂ᵀ — an eigenproblem of size min(n₁, n₂)
+ * instead of dim.
+ */
+export function frechetFromFeatures(f1: ArrayLike<number>, n1: number, f2: ArrayLike<number>, n2: number, dim: number): number {
+  const centred = (f: ArrayLike<number>, n: number) => {
+    if (f.length !== n * dim) throw new Error(`frechetFromFeatures: ${f.length} values is not ${n} × ${dim}`);
+    if (n < 2) throw new Error('frechetFromFeatures: need at least 2 samples per set');
+    const mean = new Float64Array(dim);
+    for (let i = 0; i < n; i++) for (let k = 0; k < dim; k++) mean[k] += f[i * dim + k];
+    for (let k = 0; k < dim; k++) mean[k] /= n;
+    const a = new Float64Array(n * dim);
+    const s = 1 / Math.sqrt(n - 1);
+    let tr = 0;
+    for (let i = 0; i < n; i++)
+      for (let k = 0; k < dim; k++) {
+        const v = (f[i * dim + k] - mean[k]) * s;
+        a[i * dim + k] = v;
+        tr += v * v;
+      }
+    return { mean, a, tr };
+  };
+  const g1 = centred(f1, n1);
+  const g2 = centred(f2, n2);
+  // Make set 1 the smaller: the eigenproblem is n₁ × n₁.
+  const [s, l, ns, nl] = n1 <= n2 ? [g1, g2, n1, n2] : [g2, g1, n2, n1];
+  const c = new Float64Array(ns * nl);
+  for (let i = 0; i < ns; i++)
+    for (let j = 0; j < nl; j++) {
+      let d = 0;
+      for (let k = 0; k < dim; k++) d += s.a[i * dim + k] * l.a[j * dim + k];
+      c[i * nl + j] = d;
+    }
+  const cct = new Float64Array(ns * ns);
+  for (let i = 0; i < ns; i++)
+    for (let j = i; j < ns; j++) {
+      let d = 0;
+      for (let k = 0; k < nl; k++) d += c[i * nl + k] * c[j * nl + k];
+      cct[i * ns + j] = d;
+      cct[j * ns + i] = d;
+    }
+  const { values } = symmetricEigen(cct, ns, false);
+  let trSqrt = 0;
+  for (const v of values) trSqrt += Math.sqrt(Math.max(v, 0));
+  let meanTerm = 0;
+  for (let k = 0; k < dim; k++) meanTerm += (g1.mean[k] - g2.mean[k]) ** 2;
+  return meanTerm + g1.tr + g2.tr - 2 * trSqrt;
+}

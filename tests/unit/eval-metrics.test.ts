@@ -1,6 +1,6 @@
 /** The measuring tools of issue 7: Fréchet distance maths, the consistency metric, the GIF encoder. */
 import { describe, expect, it } from 'vitest';
-import { fitGaussian, frechetDistance, matMul, sqrtPsd, symmetricEigen } from '../../src/eval/frechet';
+import { fitGaussian, frechetDistance, frechetFromFeatures, matMul, sqrtPsd, symmetricEigen } from '../../src/eval/frechet';
 import { consistencyAngles, multiViewConsistency, type ViewGeometry } from '../../src/eval/consistency';
 import { cameraFromAngles, rayDirections } from '../../src/render/camera';
 import { decodeGif, encodeGif, gifPalette, lzwEncode } from '../../src/media/gif';
@@ -96,6 +96,18 @@ describe('Fréchet distance', () => {
     const trSqrt = Math.sqrt(M[0] + M[3] + 2 * Math.sqrt(M[0] * M[3] - M[1] * M[2]));
     const want = 1 + 4 + 3 + 3.5 - 2 * trSqrt; // Δμ = (1, 2)
     expect(frechetDistance({ dim: 2, mean: Float64Array.from([0, 0]), cov: Float64Array.from(c1) }, { dim: 2, mean: Float64Array.from([1, 2]), cov: Float64Array.from(c2) })).toBeCloseTo(want, 12);
+  });
+
+  it('the sample-space form (n < dim) equals the covariance form', () => {
+    const rng = new MT19937(8);
+    const dim = 30;
+    const f1 = Float64Array.from({ length: 12 * dim }, () => Math.max(0, rng.gauss()));
+    const f2 = Float64Array.from({ length: 17 * dim }, () => Math.max(0, rng.gauss() + 0.3) * 1.5);
+    const want = frechetDistance(fitGaussian(f1, 12, dim), fitGaussian(f2, 17, dim));
+    expect(want).toBeGreaterThan(1);
+    expect(frechetFromFeatures(f1, 12, f2, 17, dim)).toBeCloseTo(want, 5); // the covariance form adds √ of rounding-level eigenvalues (rank 11 of 30)
+    expect(frechetFromFeatures(f2, 17, f1, 12, dim)).toBeCloseTo(want, 5);
+    expect(Math.abs(frechetFromFeatures(f1, 12, f1, 12, dim))).toBeLessThan(1e-6);
   });
 
   it('fitGaussian gives the unbiased covariance', () => {
