@@ -38,7 +38,7 @@ describe('feature network (nsfwjs MobileNetV2, wasm)', () => {
     const before = tf.memory().numTensors;
     const f = net.features(x);
     expect(f.shape).toEqual([3, 1280]);
-    const d = await f.data();
+    const d = (await f.data()) as Float32Array;
     expect(d.every((v) => Number.isFinite(v) && v >= 0 && v <= 6)).toBe(true); // pooled ReLU6 activations
     const row = (i: number) => d.subarray(i * 1280, (i + 1) * 1280);
     for (let i = 0; i < 3; i++) expect(row(i).filter((v) => v > 0).length).toBeGreaterThan(50);
