@@ -101,8 +101,8 @@ export function patchFootprint(scale: number, res: number, r: number): number {
 export function boxWeights(c: number, w: number, n: number): { start: number; weights: Float64Array } {
   const a = Math.max(-0.5, c - w / 2);
   const b = Math.min(n - 0.5, c + w / 2);
-  const j0 = Math.max(0, Math.min(n - 1, Math.round(a)));
-  const j1 = Math.max(j0, Math.min(n - 1, Math.round(b)));
+  const j0 = Math.max(0, Math.min(n - 1, Math.floor(a + 0.5)));
+  const j1 = Math.max(j0, Math.min(n - 1, Math.ceil(b - 0.5)));
   const weights = new Float64Array(j1 - j0 + 1);
   let sum = 0;
   for (let j = j0; j <= j1; j++) {
