@@ -6,7 +6,8 @@
  * and DIR/checkpoint.{json,bin}.
  *
  * `npm run fig9 -- --eval DIR [--samples N]` re-evaluates a saved checkpoint.
- * `npm run fig9 -- --bench [--preset mini|tiny] [--steps N]`: seconds per training step, point vs area.
+ * `npm run fig9 -- --bench [--preset mini|tiny] [--steps N] [--max-subrays K] [--res R --patch r]`: seconds per
+ * training step, point vs area (patch scales {1, 0.25}).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -88,7 +89,8 @@ async function bench(argv: string[], get: (k: string, d: string) => string) {
       const cfg = preset('tiny');
       const res = Number(get('res', '64'));
       const patch = Number(get('patch', '32'));
-      t = new Trainer(cfg, dConfigFor('tiny', res, patch), trainOptionsFor(cfg, { batch: 8, patch, gamma: 0.05, totalImages: 1e4, patchFilter: filter, patchScales: FIG9_SCALES }), toyDataset({ resolution: res }), 0);
+      const maxSubrays = Number(get('max-subrays', '4'));
+      t = new Trainer(cfg, dConfigFor('tiny', res, patch), trainOptionsFor(cfg, { batch: 8, patch, gamma: 0.05, totalImages: 1e4, patchFilter: filter, patchScales: FIG9_SCALES, maxSubrays }), toyDataset({ resolution: res }), 0);
     }
     await t.trainStep(); // warm-up (kernels, optimiser state)
     const t0 = performance.now();

@@ -7,7 +7,7 @@
  *   --background white|env   --res R (64)   --preset tiny|small|official (tiny)   --patch r (32)   --batch B (8)
  *   --steps N (100) | --kimg K   --gamma γ (0.05)   --checkpoint-every K (25)   --seed S (0)   --resume   --backend wasm|webgpu|cpu
  *   --patch-filter point|area (point: the official aliased patches; area: box-filtered real patches and
- *   k × k sub-rays per fake pixel)   --patch-scales 1,0.25 (a fixed set of scales instead of the annealed Beta)
+ *   k × k sub-rays per fake pixel, k ≤ --max-subrays, default 4)   --patch-scales 1,0.25 (a fixed set of scales instead of the annealed Beta)
  *   --dataset toy[:MARK:OFFSET] (the Figure 9 toy at --res, corner marks of MARK px set OFFSET px in)
  *
  * Prints one JSON line per step; every K steps writes DIR/checkpoint.{json,bin} (resumable) and the EMA
@@ -60,6 +60,7 @@ export function parseTrainArgs(argv: string[]) {
     backend: get('backend', 'wasm'),
     patchFilter: patchFilterArg(get('patch-filter', 'point')),
     patchScales: argv.includes('--patch-scales') ? patchScalesArg(get('patch-scales', '')) : undefined,
+    maxSubrays: argv.includes('--max-subrays') ? num('max-subrays', 4) : undefined,
   };
 }
 
@@ -100,7 +101,7 @@ export async function main(argv: string[]) {
   console.error(`dataset: ${data.names.length} images of ${data.resolution}² (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   const cfg = preset(a.preset);
   const total = a.steps * a.batch;
-  const opts = trainOptionsFor(cfg, { batch: a.batch, patch: a.patch, gamma: a.gamma, totalImages: total, patchFilter: a.patchFilter, patchScales: a.patchScales });
+  const opts = trainOptionsFor(cfg, { batch: a.batch, patch: a.patch, gamma: a.gamma, totalImages: total, patchFilter: a.patchFilter, patchScales: a.patchScales, maxSubrays: a.maxSubrays });
   const trainer = new Trainer(cfg, dConfigFor(a.preset, data.resolution, a.patch), opts, data, a.seed);
   mkdirSync(a.out, { recursive: true });
   const ckJson = join(a.out, CHECKPOINT_JSON);

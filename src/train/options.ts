@@ -15,6 +15,7 @@ export interface RunLength {
   /** Patch resampling (default `point`, the official behaviour) and an optional fixed set of patch scales. */
   patchFilter?: PatchFilter;
   patchScales?: number[];
+  maxSubrays?: number;
 }
 
 export function trainOptionsFor(cfg: ModelConfig, r: RunLength): TrainOptions {
@@ -36,5 +37,6 @@ export function trainOptionsFor(cfg: ModelConfig, r: RunLength): TrainOptions {
     bgSteps: Math.max(2, cfg.background.steps / 2),
     patchFilter: r.patchFilter ?? 'point',
     ...(r.patchScales ? { patchScales: [...r.patchScales] } : {}),
+    ...(r.maxSubrays ? { maxSubrays: r.maxSubrays } : {}),
   };
 }

@@ -47,6 +47,8 @@ export interface TrainOptions {
    * sub-rays per fake pixel (src/train/antialias.ts).
    */
   patchFilter?: PatchFilter;
+  /** With `area`: the cap on sub-rays per side of a fake pixel (default 4; k² times the rays, and the memory). */
+  maxSubrays?: number;
   /** A fixed set of patch scales drawn uniformly instead of the annealed Beta (Figure 9: [1, 0.25]). */
   patchScales?: number[];
 }
@@ -126,6 +128,7 @@ export class Trainer {
       resolution: this.t.patch,
       filter: this.t.patchFilter,
       datasetResolution: this.data.resolution,
+      maxSubrays: this.t.maxSubrays,
       coarse: this.t.coarse,
       fine: this.t.fine,
       bgSteps: this.t.bgSteps,

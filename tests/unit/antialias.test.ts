@@ -215,7 +215,8 @@ describe('the patch filter option round-trips', () => {
     const { parseTrainArgs } = await import('../../scripts/train');
     expect(parseTrainArgs(['--out', 'x']).patchFilter).toBe('point');
     expect(parseTrainArgs(['--out', 'x']).patchScales).toBeUndefined();
-    const a = parseTrainArgs(['--out', 'x', '--patch-filter', 'area', '--patch-scales', '1,0.25', '--dataset', 'toy:1:1']);
+    const a = parseTrainArgs(['--out', 'x', '--patch-filter', 'area', '--patch-scales', '1,0.25', '--dataset', 'toy:1:1', '--max-subrays', '2']);
+    expect(a.maxSubrays).toBe(2);
     expect(a.patchFilter).toBe('area');
     expect(a.patchScales).toEqual([1, 0.25]);
     expect(a.data).toBe('toy:1:1');
