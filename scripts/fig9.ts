@@ -6,6 +6,7 @@
  * and DIR/checkpoint.{json,bin}.
  *
  * `npm run fig9 -- --eval DIR [--samples N]` re-evaluates a saved checkpoint.
+ * `npm run fig9 -- --real-patches FILE.png`: the two real images' s = 1 patches, point (top) vs area (bottom).
  * `npm run fig9 -- --bench [--preset mini|tiny] [--steps N] [--max-subrays K] [--res R --patch r]`: seconds per
  * training step, point vs area (patch scales {1, 0.25}).
  */
@@ -22,7 +23,7 @@ import { trainOptionsFor } from '../src/train/options';
 import { dConfigFor } from '../src/train/discriminator';
 import { parseCheckpoint, restoreCheckpoint, saveCheckpoint, CHECKPOINT_BIN, CHECKPOINT_JSON } from '../src/train/checkpoint';
 import { cornerMetrics, fig9Model, fig9Samples, sampleGrid, FIG9_PATCH, FIG9_SCALES, FIG9_TOY } from '../src/train/figure9';
-import type { PatchFilter } from '../src/train/patches';
+import { extractPatch, type PatchFilter } from '../src/train/patches';
 
 export async function main(argv: string[]) {
   const get = (k: string, d: string) => (argv.indexOf(`--${k}`) >= 0 ? argv[argv.indexOf(`--${k}`) + 1] : d);
@@ -30,6 +31,16 @@ export async function main(argv: string[]) {
   const data = toyDataset(FIG9_TOY);
   const samples = Number(get('samples', '1000'));
   if (argv.includes('--bench')) return bench(argv, get);
+  if (argv.includes('--real-patches')) {
+    // What D sees of the two real images at s = 1: point (top row) vs area (bottom row), each 8× enlarged.
+    const full = { scale: 1, offsetX: 0, offsetY: 0 };
+    const ps = (['point', 'area'] as PatchFilter[]).flatMap((f) => data.images.map((im) => extractPatch(im, FIG9_TOY.resolution, full, FIG9_PATCH, false, f)));
+    const all = new Float32Array(ps.length * FIG9_PATCH * FIG9_PATCH * 3);
+    ps.forEach((x, i) => all.set(x, i * x.length));
+    const g = sampleGrid(all, FIG9_PATCH, 2, 2, 8);
+    writeFileSync(get('real-patches', ''), encodePng(g.rgba, g.width, g.height));
+    return;
+  }
   if (argv.includes('--eval')) {
     const dir = get('eval', '');
     const json = readFileSync(join(dir, CHECKPOINT_JSON), 'utf8');
