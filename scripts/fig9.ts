@@ -10,7 +10,7 @@
  * `npm run fig9 -- --bench [--preset mini|tiny] [--steps N] [--max-subrays K] [--res R --patch r]`: seconds per
  * training step, point vs area (patch scales {1, 0.25}).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -48,7 +48,10 @@ export async function main(argv: string[]) {
     const { manifest } = parseCheckpoint(json, bin);
     const t = new Trainer(manifest.config, manifest.dconfig, manifest.options, data, manifest.seed);
     await restoreCheckpoint(t, json, bin);
-    return evaluate(t, dir, samples, {});
+    // Keep the training run's facts (filter, seed, timings) from an earlier metrics.json.
+    const prev = existsSync(join(dir, 'metrics.json')) ? JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')) : {};
+    const meta = Object.fromEntries(['filter', 'seed', 'steps', 'batch', 'images', 'trainSeconds', 'secondsPerStep'].filter((k) => k in prev).map((k) => [k, prev[k]]));
+    return evaluate(t, dir, samples, meta);
   }
   const out = get('out', '');
   if (!out) throw new Error('--out DIR is required');

@@ -45,6 +45,8 @@ export interface CornerMetrics {
    * rest of its image (so that a globally tinted image does not count as correlated corners); null: no variance.
    */
   correlation: number | null;
+  /** Mean |contrast| of the corners (blue-minus-red against the rest, [0, 1] units): the size of what is correlated. */
+  meanAbsContrast: number;
   /** Samples that are mostly white (rest of the image within `WHITE_TOLERANCE` of white) with 4 red or 4 blue corners. */
   matchFraction: number;
   /** Samples whose rest is mostly white. */
@@ -117,6 +119,7 @@ export function cornerMetrics(images: Float32Array, res: number, toy: { markSize
   return {
     samples: n,
     correlation: pairs.length === 6 ? pairs.reduce((s, v) => s + v, 0) / 6 : null,
+    meanAbsContrast: score.flat().reduce((s, v) => s + Math.abs(v), 0) / (4 * n),
     matchFraction: match / n,
     whiteFraction: white / n,
     colouredFraction: coloured / n,
