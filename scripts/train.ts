@@ -6,6 +6,9 @@
  *   --dataset procedural[:plant|mushroom|fruit][:OBJECTS:VIEWS] | DIR | FILE.zip   (default procedural:32:32)
  *   --background white|env   --res R (64)   --preset tiny|small|official (tiny)   --patch r (32)   --batch B (8)
  *   --steps N (100) | --kimg K   --gamma γ (0.05)   --checkpoint-every K (25)   --seed S (0)   --resume   --backend wasm|webgpu|cpu
+ *   --patch-filter point|area (point: the official aliased patches; area: box-filtered real patches and
+ *   k × k sub-rays per fake pixel, k ≤ --max-subrays, default 4)   --patch-scales 1,0.25 (a fixed set of scales instead of the annealed Beta)
+ *   --dataset toy[:MARK:OFFSET] (the Figure 9 toy at --res, corner marks of MARK px set OFFSET px in)
  *
  * Prints one JSON line per step; every K steps writes DIR/checkpoint.{json,bin} (resumable) and the EMA
  * generator as viewer weights in DIR/weights (float16).
@@ -17,18 +20,19 @@ import '@tensorflow/tfjs-backend-cpu';
 import { preset, type PresetName } from '../src/model/config';
 import { encodeWeights } from '../src/model/weights';
 import { writeWeightsDir } from '../src/model/weightsNode';
-import { proceduralDataset } from '../src/data/inMemory';
+import { proceduralDataset, toyDataset } from '../src/data/inMemory';
 import { FAMILIES, type Family } from '../src/data/procedural/families';
 import { importDataset, filesFromZip } from '../src/data/importDataset';
 import { filesFromDir } from '../src/data/datasetNode';
 import { dConfigFor } from '../src/train/discriminator';
 import { Trainer } from '../src/train/trainer';
 import { trainOptionsFor } from '../src/train/options';
+import type { PatchFilter } from '../src/train/patches';
 import { restoreCheckpoint, saveCheckpoint, CHECKPOINT_BIN, CHECKPOINT_JSON } from '../src/train/checkpoint';
 import { useWebGPUBackend } from '../tests/helpers/webgpuNode';
 import { useBackend } from '../tests/helpers/backend';
 
-function args(argv: string[]) {
+export function parseTrainArgs(argv: string[]) {
   const get = (k: string, d: string) => {
     const i = argv.indexOf(`--${k}`);
     return i >= 0 ? argv[i + 1] : d;
@@ -54,18 +58,37 @@ function args(argv: string[]) {
     seed: num('seed', 0),
     resume: argv.includes('--resume'),
     backend: get('backend', 'wasm'),
+    patchFilter: patchFilterArg(get('patch-filter', 'point')),
+    patchScales: argv.includes('--patch-scales') ? patchScalesArg(get('patch-scales', '')) : undefined,
+    maxSubrays: argv.includes('--max-subrays') ? num('max-subrays', 4) : undefined,
   };
 }
 
+function patchFilterArg(v: string): PatchFilter {
+  if (v !== 'point' && v !== 'area') throw new Error(`--patch-filter must be point or area (got ${v})`);
+  return v;
+}
+
+function patchScalesArg(v: string): number[] {
+  const scales = v.split(',').map(Number);
+  if (!scales.length || scales.some((x) => !(x > 0 && x <= 1))) throw new Error(`--patch-scales must be a comma-separated list of scales in (0, 1] (got ${v})`);
+  return scales;
+}
+
 export async function main(argv: string[]) {
-  const a = args(argv);
+  const a = parseTrainArgs(argv);
   if (a.backend === 'webgpu') {
     await useWebGPUBackend();
     tf.env().set('WEBGPU_CPU_FORWARD', false);
   } else if (a.backend === 'wasm' || a.backend === 'cpu') await useBackend(a.backend);
   else throw new Error(`--backend must be wasm, webgpu or cpu (got ${a.backend})`);
   const t0 = performance.now();
-  const data = a.data.startsWith('procedural:')
+  const data = a.data === 'toy' || a.data.startsWith('toy:')
+    ? (() => {
+        const [markSize, markOffset] = a.data.split(':').slice(1).map(Number);
+        return toyDataset({ resolution: a.res, markSize, markOffset });
+      })()
+    : a.data.startsWith('procedural:')
     ? (() => {
         // procedural[:FAMILY][:OBJECTS:VIEWS]
         const parts = a.data.split(':').slice(1);
@@ -78,7 +101,7 @@ export async function main(argv: string[]) {
   console.error(`dataset: ${data.names.length} images of ${data.resolution}² (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   const cfg = preset(a.preset);
   const total = a.steps * a.batch;
-  const opts = trainOptionsFor(cfg, { batch: a.batch, patch: a.patch, gamma: a.gamma, totalImages: total });
+  const opts = trainOptionsFor(cfg, { batch: a.batch, patch: a.patch, gamma: a.gamma, totalImages: total, patchFilter: a.patchFilter, patchScales: a.patchScales, maxSubrays: a.maxSubrays });
   const trainer = new Trainer(cfg, dConfigFor(a.preset, data.resolution, a.patch), opts, data, a.seed);
   mkdirSync(a.out, { recursive: true });
   const ckJson = join(a.out, CHECKPOINT_JSON);

@@ -105,6 +105,11 @@ export async function restoreCheckpoint(t: Trainer, json: string, bin: Uint8Arra
   const { manifest, tensors } = parseCheckpoint(json, bin);
   if (JSON.stringify(manifest.config) !== JSON.stringify(t.cfg) || JSON.stringify(manifest.dconfig) !== JSON.stringify(t.dcfg))
     throw new CheckpointError(CHECKPOINT_JSON, 'was made for another model or discriminator config');
+  // Patch sampling changes what D learns: a run resumes with the filter and scales it was started with.
+  const filterOf = (o: Partial<TrainOptions>) => o.patchFilter ?? 'point';
+  const scalesOf = (o: Partial<TrainOptions>) => JSON.stringify(o.patchScales ?? null);
+  if (filterOf(manifest.options ?? {}) !== filterOf(t.t)) throw new CheckpointError(CHECKPOINT_JSON, `was trained with patch filter "${filterOf(manifest.options ?? {})}", this run uses "${filterOf(t.t)}"`);
+  if (scalesOf(manifest.options ?? {}) !== scalesOf(t.t)) throw new CheckpointError(CHECKPOINT_JSON, `was trained with patch scales ${scalesOf(manifest.options ?? {})}, this run uses ${scalesOf(t.t)}`);
   const put = (vars: Record<string, tf.Variable>, prefix: string) => {
     for (const [k, v] of Object.entries(vars)) {
       const e = tensors.get(`${prefix}/${k}`);

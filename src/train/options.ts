@@ -4,6 +4,7 @@
  */
 import type { ModelConfig } from '../model/config';
 import type { TrainOptions } from './trainer';
+import type { PatchFilter } from './patches';
 
 export interface RunLength {
   batch: number;
@@ -11,6 +12,10 @@ export interface RunLength {
   gamma: number;
   /** Images the run is meant to see: the official 10,000 kimg β anneal is scaled to this. */
   totalImages: number;
+  /** Patch resampling (default `point`, the official behaviour) and an optional fixed set of patch scales. */
+  patchFilter?: PatchFilter;
+  patchScales?: number[];
+  maxSubrays?: number;
 }
 
 export function trainOptionsFor(cfg: ModelConfig, r: RunLength): TrainOptions {
@@ -30,5 +35,8 @@ export function trainOptionsFor(cfg: ModelConfig, r: RunLength): TrainOptions {
     coarse: Math.max(3, cfg.samples.coarse / 2),
     fine: cfg.samples.fine / 2,
     bgSteps: Math.max(2, cfg.background.steps / 2),
+    patchFilter: r.patchFilter ?? 'point',
+    ...(r.patchScales ? { patchScales: [...r.patchScales] } : {}),
+    ...(r.maxSubrays ? { maxSubrays: r.maxSubrays } : {}),
   };
 }

@@ -15,7 +15,12 @@ export interface PatchSchedule {
   betaEnd?: number;
   /** Samples that share one (s, δ) (official: the minibatch-std group, 4). */
   groupSize?: number;
+  /** Draw the scale uniformly from this fixed set instead of the annealed Beta (Figure 9 uses [1, 0.25]). */
+  scales?: number[];
 }
+
+/** How real patches are resampled from dataset images: `point` (official, aliased) or `area` (box prefilter). */
+export type PatchFilter = 'point' | 'area';
 
 export function betaAt(s: PatchSchedule, imagesSeen: number): number {
   const a = s.betaStart ?? 0.001;
@@ -35,8 +40,10 @@ export function samplePatches(s: PatchSchedule, batch: number, imagesSeen: numbe
   const beta = betaAt(s, imagesSeen);
   const group = s.groupSize ?? 4;
   const out: Patch[] = [];
+  const fixed = s.scales;
+  if (fixed && (!fixed.length || fixed.some((v) => !(v > 0 && v <= 1)))) throw new Error(`patch scales must lie in (0, 1], got [${fixed.join(', ')}]`);
   for (let i = 0; i < batch; i += group) {
-    const scale = sMin + (1 - sMin) * sampleBeta1(beta, rng());
+    const scale = fixed ? fixed[Math.min(fixed.length - 1, Math.floor(rng() * fixed.length))] : sMin + (1 - sMin) * sampleBeta1(beta, rng());
     const offsetX = rng() * (1 - scale);
     const offsetY = rng() * (1 - scale);
     for (let k = i; k < Math.min(batch, i + group); k++) out.push({ scale, offsetX, offsetY });
@@ -51,7 +58,8 @@ export function samplePatches(s: PatchSchedule, batch: number, imagesSeen: numbe
  * `mirror` reads the image flipped left-right (mirror augmentation) without copying it.
  * Returns RGB in [−1, 1], NHWC [r, r, 3].
  */
-export function extractPatch(rgba: Uint8Array, res: number, p: Patch, r: number, mirror = false): Float32Array {
+export function extractPatch(rgba: Uint8Array, res: number, p: Patch, r: number, mirror = false, filter: PatchFilter = 'point'): Float32Array {
+  if (filter === 'area') return extractPatchArea(rgba, res, p, r, mirror);
   const out = new Float32Array(r * r * 3);
   const lin = (i: number) => (r === 1 ? -1 : -1 + (2 * i) / (r - 1));
   for (let row = 0; row < r; row++) {
@@ -73,6 +81,74 @@ export function extractPatch(rgba: Uint8Array, res: number, p: Patch, r: number,
         const bottom = at(x0, y1) * (1 - fx) + at(x1, y1) * fx;
         out[3 * (row * r + col) + k] = ((top * (1 - fy) + bottom * fy) / 255) * 2 - 1;
       }
+    }
+  }
+  return out;
+}
+
+/**
+ * A patch pixel's footprint in dataset pixels: the distance between neighbouring patch pixels' sample points,
+ * s·(R − 1)/(r − 1) with the align-corners mapping (≈ s·R/r).
+ */
+export function patchFootprint(scale: number, res: number, r: number): number {
+  return r === 1 ? scale * (res - 1) : (scale * (res - 1)) / (r - 1);
+}
+
+/**
+ * Box weights along one axis: the exact overlap of [c − w/2, c + w/2] (clipped to the image, [−½, n − ½]) with
+ * each pixel [j − ½, j + ½] of a row of n pixels, normalised to sum 1. Returns the first pixel and the weights.
+ */
+export function boxWeights(c: number, w: number, n: number): { start: number; weights: Float64Array } {
+  const a = Math.max(-0.5, c - w / 2);
+  const b = Math.min(n - 0.5, c + w / 2);
+  const j0 = Math.max(0, Math.min(n - 1, Math.floor(a + 0.5)));
+  const j1 = Math.max(j0, Math.min(n - 1, Math.ceil(b - 0.5)));
+  const weights = new Float64Array(j1 - j0 + 1);
+  let sum = 0;
+  for (let j = j0; j <= j1; j++) {
+    const o = Math.max(0, Math.min(b, j + 0.5) - Math.max(a, j - 0.5));
+    weights[j - j0] = o;
+    sum += o;
+  }
+  if (sum > 0) for (let k = 0; k < weights.length; k++) weights[k] /= sum;
+  else weights[0] = 1;
+  return { start: j0, weights };
+}
+
+/**
+ * Alias-free real patches: each patch pixel is the exact area (box) average of the source image — taken as
+ * piecewise constant, pixel j covering [j − ½, j + ½] — over a square of side max(1, footprint) centred where
+ * the point sampler would read, with fractional coverage at the box's borders and the part outside the image
+ * left out. A box of one pixel is exactly the bilinear interpolation of the point sampler, so footprints ≤ 1
+ * (s ≤ (r − 1)/(R − 1)) give the official patches. Same layout and mirroring as `extractPatch`.
+ */
+export function extractPatchArea(rgba: Uint8Array, res: number, p: Patch, r: number, mirror = false): Float32Array {
+  const out = new Float32Array(r * r * 3);
+  const w = Math.max(1, patchFootprint(p.scale, res, r));
+  const lin = (i: number) => (r === 1 ? -1 : -1 + (2 * i) / (r - 1));
+  const cols = Array.from({ length: r }, (_, col) => {
+    const uImage = (((lin(col) + 1) * p.scale - 1 + 2 * p.offsetX + 1) / 2) * (res - 1);
+    return boxWeights(mirror ? res - 1 - uImage : uImage, w, res);
+  });
+  const acc = new Float64Array(3);
+  for (let row = 0; row < r; row++) {
+    const yNdc = (-lin(row) + 1) * p.scale - 1 + 2 * p.offsetY;
+    const ry = boxWeights(((1 - yNdc) / 2) * (res - 1), w, res);
+    for (let col = 0; col < r; col++) {
+      const cx = cols[col];
+      acc.fill(0);
+      for (let i = 0; i < ry.weights.length; i++) {
+        const wy = ry.weights[i];
+        const base = (ry.start + i) * res;
+        for (let j = 0; j < cx.weights.length; j++) {
+          const wgt = wy * cx.weights[j];
+          const o = 4 * (base + cx.start + j);
+          acc[0] += wgt * rgba[o];
+          acc[1] += wgt * rgba[o + 1];
+          acc[2] += wgt * rgba[o + 2];
+        }
+      }
+      for (let k = 0; k < 3; k++) out[3 * (row * r + col) + k] = (acc[k] / 255) * 2 - 1;
     }
   }
   return out;

@@ -14,11 +14,11 @@ import { disposeParams, paramsFromArrays, randnTensor } from '../model/tensors';
 import { pickSamples } from '../data/batches';
 import { MT19937 } from '../model/prng';
 import { cameraFromAngles, type Patch } from '../render/camera';
-import { renderReference } from '../render/reference';
 import type { EpigrafDataset } from '../data/importDataset';
 import { discriminate, initDParams, type DConfig } from './discriminator';
 import { dLoss, gLoss, r1Penalty } from './losses';
-import { extractPatch, samplePatches, type PatchSchedule } from './patches';
+import { extractPatch, samplePatches, type PatchFilter, type PatchSchedule } from './patches';
+import { renderPatches } from './antialias';
 
 export interface TrainOptions {
   batch: number;
@@ -41,6 +41,16 @@ export interface TrainOptions {
   coarse: number;
   fine: number;
   bgSteps: number;
+  /**
+   * Patch resampling: `point` (official; absent = point) cuts real patches by point sampling and renders one
+   * ray per fake pixel; `area` box-filters real patches over each pixel's footprint and averages k × k
+   * sub-rays per fake pixel (src/train/antialias.ts).
+   */
+  patchFilter?: PatchFilter;
+  /** With `area`: the cap on sub-rays per side of a fake pixel (default 4; k² times the rays, and the memory). */
+  maxSubrays?: number;
+  /** A fixed set of patch scales drawn uniformly instead of the annealed Beta (Figure 9: [1, 0.25]). */
+  patchScales?: number[];
 }
 
 export interface StepStats {
@@ -91,7 +101,7 @@ export class Trainer {
   }
 
   private schedule(): PatchSchedule {
-    return { patch: this.t.patch, resolution: this.data.resolution, annealImages: this.t.annealImages, groupSize: this.dcfg.mbstdGroup };
+    return { patch: this.t.patch, resolution: this.data.resolution, annealImages: this.t.annealImages, groupSize: this.dcfg.mbstdGroup, scales: this.t.patchScales };
   }
 
   /** Real patches with their patch parameters and (mirrored) camera angles. */
@@ -101,7 +111,7 @@ export class Trainer {
     const picked = pickSamples(this.data, n, this.rand, { mirror: this.t.mirror });
     const imgs = new Float32Array(n * r * r * 3);
     for (let i = 0; i < n; i++)
-      imgs.set(extractPatch(this.data.images[picked.indices[i]], this.data.resolution, patches[i], r, picked.mirrored[i] === 1), i * r * r * 3);
+      imgs.set(extractPatch(this.data.images[picked.indices[i]], this.data.resolution, patches[i], r, picked.mirrored[i] === 1, this.t.patchFilter), i * r * r * 3);
     return { images: tf.tensor4d(imgs, [n, r, r, 3]), angles: yawPitch(picked.cameraAngles) };
   }
 
@@ -114,9 +124,11 @@ export class Trainer {
     const planes = synthesizePlanes(this.cfg, G, ws, { noiseMode: 'random', noiseSeed: this.rng.nextUint32() });
     const poses = pickSamples(this.data, n, this.rand, { mirror: false }).cameraAngles;
     const cams = patches.map((_, i) => cameraFromAngles(poses[3 * i], poses[3 * i + 1], this.cfg.camera.radius, this.cfg.camera.fovDeg));
-    const out = renderReference(this.cfg, G, planes, ws, cams, {
+    const rgb = renderPatches(this.cfg, G, planes, ws, cams, patches, {
       resolution: this.t.patch,
-      patches,
+      filter: this.t.patchFilter,
+      datasetResolution: this.data.resolution,
+      maxSubrays: this.t.maxSubrays,
       coarse: this.t.coarse,
       fine: this.t.fine,
       bgSteps: this.t.bgSteps,
@@ -124,8 +136,7 @@ export class Trainer {
       densityNoiseStd: noiseStd,
       chunkRays: 1 << 16,
     });
-    tf.dispose([out.depth, out.opacity]);
-    return { images: out.rgb, angles: yawPitch(poses) };
+    return { images: rgb, angles: yawPitch(poses) };
   }
 
   /** One D step then one G step. */
