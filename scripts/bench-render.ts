@@ -13,11 +13,9 @@ import type { Params } from '../src/model/layers';
 import { cameraFromAngles } from '../src/render/camera';
 import { renderReference } from '../src/render/reference';
 import { WgslRenderer } from '../src/render/wgslRenderer';
+import { cliArgs } from './cliArgs';
 
-function arg(args: string[], name: string, def: string): string {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? args[i + 1] : def;
-}
+const arg = (args: string[], name: string, def: string) => cliArgs(args).get(name, def);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 

@@ -25,11 +25,9 @@ import { cameraFromAngles } from '../src/render/camera';
 import { renderReference } from '../src/render/reference';
 import { useBackend } from '../tests/helpers/backend';
 import { useWebGPUBackend } from '../tests/helpers/webgpuNode';
+import { cliArgs } from './cliArgs';
 
-const arg = (args: string[], name: string, def: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? args[i + 1] : def;
-};
+const arg = (args: string[], name: string, def: string) => cliArgs(args).get(name, def);
 
 /** Wall time of f including the backend finishing its work (read back one value of every output). */
 async function timed(f: () => tf.Tensor[]): Promise<number> {

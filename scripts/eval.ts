@@ -32,17 +32,11 @@ import { fitGaussian, frechetDistance, frechetFromFeatures, sqrtPsd } from '../s
 import { consistencyAngles, multiViewConsistency } from '../src/eval/consistency';
 import { renderSeeds, renderViews } from '../src/eval/sampling';
 import { cameraFromAngles } from '../src/render/camera';
+import { cliArgs } from './cliArgs';
 
 function parse(argv: string[]) {
-  const get = (k: string) => {
-    const i = argv.indexOf(`--${k}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const num = (k: string, d: number) => {
-    const v = Number(get(k) ?? d);
-    if (!Number.isFinite(v)) throw new Error(`--${k} must be a number`);
-    return v;
-  };
+  const { num, get: getOr } = cliArgs(argv);
+  const get = (k: string): string | undefined => (argv.includes(`--${k}`) ? getOr(k, '') || undefined : undefined);
   const weights = get('weights');
   if (!weights) throw new Error('--weights DIR is required');
   const a = {

@@ -24,9 +24,10 @@ import { dConfigFor } from '../src/train/discriminator';
 import { parseCheckpoint, restoreCheckpoint, saveCheckpoint, CHECKPOINT_BIN, CHECKPOINT_JSON } from '../src/train/checkpoint';
 import { cornerMetrics, fig9Model, fig9Samples, sampleGrid, FIG9_PATCH, FIG9_SCALES, FIG9_TOY } from '../src/train/figure9';
 import { extractPatch, type PatchFilter } from '../src/train/patches';
+import { cliArgs } from './cliArgs';
 
 export async function main(argv: string[]) {
-  const get = (k: string, d: string) => (argv.indexOf(`--${k}`) >= 0 ? argv[argv.indexOf(`--${k}`) + 1] : d);
+  const { get } = cliArgs(argv);
   await useBackend(get('backend', 'wasm') as 'wasm' | 'cpu');
   const data = toyDataset(FIG9_TOY);
   const samples = Number(get('samples', '1000'));

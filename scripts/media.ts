@@ -17,6 +17,7 @@ import { encodePng } from '../src/data/png';
 import { encodeGif } from '../src/media/gif';
 import { toDisplayByte } from '../src/render/displayMap';
 import { renderSeeds, renderViews } from '../src/eval/sampling';
+import { cliArgs } from './cliArgs';
 
 /** Tiles of raw RGB images ([count, res, res, 3] values) into one RGBA canvas of cols × rows tiles, enlarged by `scale`. */
 export function mosaic(rgb: Float32Array, count: number, res: number, cols: number, scale: number): { rgba: Uint8Array; width: number; height: number } {
@@ -41,15 +42,7 @@ export function mosaic(rgb: Float32Array, count: number, res: number, cols: numb
 }
 
 export async function main(argv: string[]) {
-  const get = (k: string, d: string) => {
-    const i = argv.indexOf(`--${k}`);
-    return i >= 0 ? argv[i + 1] : d;
-  };
-  const num = (k: string, d: number) => {
-    const v = Number(get(k, String(d)));
-    if (!Number.isFinite(v)) throw new Error(`--${k} must be a number`);
-    return v;
-  };
+  const { get, num } = cliArgs(argv);
   const weights = get('weights', '');
   const out = get('out', '');
   if (!weights || !out) throw new Error('--weights DIR and --out DIR are required');

@@ -31,17 +31,10 @@ import type { PatchFilter } from '../src/train/patches';
 import { restoreCheckpoint, saveCheckpoint, CHECKPOINT_BIN, CHECKPOINT_JSON } from '../src/train/checkpoint';
 import { useWebGPUBackend } from '../tests/helpers/webgpuNode';
 import { useBackend } from '../tests/helpers/backend';
+import { cliArgs } from './cliArgs';
 
 export function parseTrainArgs(argv: string[]) {
-  const get = (k: string, d: string) => {
-    const i = argv.indexOf(`--${k}`);
-    return i >= 0 ? argv[i + 1] : d;
-  };
-  const num = (k: string, d: number) => {
-    const v = Number(get(k, String(d)));
-    if (!Number.isFinite(v)) throw new Error(`--${k} must be a number`);
-    return v;
-  };
+  const { get, num } = cliArgs(argv);
   const out = get('out', '');
   if (!out) throw new Error('--out DIR is required');
   return {

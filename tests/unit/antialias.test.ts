@@ -1,6 +1,7 @@
 /** Anti-aliased patch sampling (issue 11): the real patches' box prefilter and the fake patches' sub-rays. */
 import { describe, it, expect, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
+import { MINI_CFG } from '../helpers/miniature';
 import { useBackend } from '../helpers/backend';
 import { preset, type ModelConfig } from '../../src/model/config';
 import { boxWeights, extractPatch, extractPatchArea, patchFootprint, samplePatches } from '../../src/train/patches';
@@ -142,16 +143,7 @@ describe('sub-ray fake patches', () => {
   });
 
   it('averaging sub-rays of a constant field gives the single-ray value', () => {
-    const base = preset('tiny');
-    const cfg: ModelConfig = {
-      ...base,
-      zDim: 16,
-      wDim: 16,
-      triplane: { ...base.triplane, resolution: 8, channels: 4, channelBase: 64, channelMax: 8 },
-      decoder: { hidden: [8] },
-      background: { ...base.background, enabled: false, width: 8, steps: 4 },
-      samples: { coarse: 4, fine: 4 },
-    };
+    const cfg: ModelConfig = { ...MINI_CFG, background: { ...MINI_CFG.background, enabled: false } };
     const params = paramsFromArrays(cfg, initParamArrays(cfg, 1));
     const n = 4;
     const planes = tf.fill([n, 8, 8, 3 * cfg.triplane.channels], 0.3) as tf.Tensor4D; // constant features: a constant field

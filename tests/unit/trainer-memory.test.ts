@@ -5,26 +5,13 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../helpers/backend';
-import { preset, type ModelConfig } from '../../src/model/config';
 import { toyDataset } from '../../src/data/inMemory';
-import { Trainer, type TrainOptions } from '../../src/train/trainer';
-import type { DConfig } from '../../src/train/discriminator';
+import { Trainer } from '../../src/train/trainer';
+import { MINI_CFG, MINI_DCFG, MINI_OPTS } from '../helpers/miniature';
 
-const base = preset('tiny');
-const cfg: ModelConfig = {
-  ...base,
-  zDim: 16,
-  wDim: 16,
-  triplane: { ...base.triplane, resolution: 8, channels: 4, channelBase: 64, channelMax: 8 },
-  decoder: { hidden: [8] },
-  background: { ...base.background, width: 8, steps: 4 },
-  samples: { coarse: 4, fine: 4 },
-};
-const dcfg: DConfig = { resolution: 16, patch: 8, channelBase: 64, channelMax: 8, mbstdGroup: 4, hyperEmbed: 4, hyperWidth: 8, cmapDim: 8, convClamp: 256 };
-const opts: TrainOptions = {
-  batch: 4, patch: 8, gamma: 0.05, r1Interval: 4, lrG: 0.0025, lrD: 0.002, annealImages: 1000, densityNoiseImages: 1000,
-  emaImages: 100, emaRampup: 0.05, mirror: true, cameraDropout: 0.5, coarse: 4, fine: 4, bgSteps: 4,
-};
+const cfg = MINI_CFG;
+const dcfg = MINI_DCFG;
+const opts = { ...MINI_OPTS, r1Interval: 4 };
 
 beforeAll(async () => {
   await useBackend('wasm');

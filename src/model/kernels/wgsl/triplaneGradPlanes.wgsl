@@ -21,17 +21,9 @@ fn main(index: i32) {
   if (g == 0.0) { return; }
   for (var k = 0; k < 3; k++) {
     let pc = planeCoord(pointIndex, k);
-    let p0 = floor(pc);
-    let f = pc - p0;
     for (var t = 0; t < 4; t++) {
-      let dx = t & 1;
-      let dy_ = t >> 1u;
-      let xi = i32(p0.x) + dx;
-      let yi = i32(p0.y) + dy_;
-      if (!tapInside(xi, yi)) { continue; }
-      let wx = select(1.0 - f.x, f.x, dx == 1);
-      let wy = select(1.0 - f.y, f.y, dy_ == 1);
-      atomicAddF32(texelBase(b, xi, yi, k) + c, wx * wy * g);
+      let tap = bilinearTap(pc, t, b, k);
+      if (tap.inside) { atomicAddF32(tap.base + c, tap.wx * tap.wy * g); }
     }
   }
 }
