@@ -5,6 +5,7 @@
  * trainer's shapes) so the next bottleneck is visible.
  *
  *   --backends wasm,webgpu   --patches 32,64   --samplers fused,gather   --batch 8   --steps 2   --preset tiny
+ *   --workers 1,2   (instead: the command-line trainer's data-parallel worker threads, wasm, fused; see below)
  *
  * secondsPer1kImages = (mean time of the measured steps without R1 + R1's extra time / 16) / batch · 1000:
  * R1 runs lazily every 16 steps, and a short run would otherwise over- or under-count it.
@@ -26,6 +27,10 @@ import { renderReference } from '../src/render/reference';
 import { useBackend } from '../tests/helpers/backend';
 import { useWebGPUBackend } from '../tests/helpers/webgpuNode';
 import { cliArgs } from './cliArgs';
+import { ReplicaPool } from '../src/train/replicaPool';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const arg = (args: string[], name: string, def: string) => cliArgs(args).get(name, def);
 
@@ -82,7 +87,41 @@ async function stages(tr: Trainer) {
   return { synthesis: s(synthesis), sampling: s(sampling), decoderCompositing: s(Math.max(0, render - sampling)), D: s(d), R1: s(r1) };
 }
 
+/**
+ * `--workers K,…`: the CLI trainer's worker threads (src/train/replicaPool.ts) on tfjs-wasm. After the warm-up
+ * step (step 0, with R1) it times steps 1…16, so the mean includes exactly one lazy R1 step (step 16).
+ */
+async function benchWorkers(workers: number[], patches: number[], batch: number, presetName: string) {
+  const out = mkdtempSync(join(tmpdir(), 'bench-train-'));
+  try {
+    for (const patch of patches) {
+      for (const k of workers) {
+        const argv = ['--dataset', 'procedural:8:4', '--res', '64', '--background', 'env', '--preset', presetName, '--patch', String(patch), '--batch', String(batch), '--steps', String(1e6 / batch), '--seed', '0', '--out', out];
+        const head = { backend: 'wasm', preset: presetName, patch, batch, sampler: 'fused', workers: k };
+        const pool = await ReplicaPool.start(k, argv);
+        try {
+          const t0 = performance.now();
+          await pool.trainStep();
+          const warmup = (performance.now() - t0) / 1000;
+          const t1 = performance.now();
+          for (let i = 0; i < 16; i++) await pool.trainStep();
+          const stepSeconds = (performance.now() - t1) / 1000 / 16;
+          console.log(JSON.stringify({ ...head, secondsPer1kImages: +((stepSeconds / batch) * 1000).toFixed(1), stepSeconds: +stepSeconds.toFixed(3), warmupStepSeconds: +warmup.toFixed(2), steps: 16, r1Steps: 1 }));
+        } catch (e) {
+          console.log(JSON.stringify({ ...head, error: String((e as Error).message ?? e).slice(0, 200) }));
+        } finally {
+          await pool.stop();
+        }
+      }
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
 export async function main(args: string[]) {
+  if (args.includes('--workers'))
+    return benchWorkers(arg(args, 'workers', '1,2').split(',').map(Number), arg(args, 'patches', '32,64').split(',').map(Number), Number(arg(args, 'batch', '8')), arg(args, 'preset', 'tiny'));
   const backends = arg(args, 'backends', 'wasm,webgpu').split(',');
   const patchList = arg(args, 'patches', '32,64').split(',').map(Number);
   const samplers = arg(args, 'samplers', 'fused,gather').split(',') as TriplaneSampler[];

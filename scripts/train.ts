@@ -9,6 +9,8 @@
  *   --patch-filter point|area (point: the official aliased patches; area: box-filtered real patches and
  *   k × k sub-rays per fake pixel, k ≤ --max-subrays, default 4)   --patch-scales 1,0.25 (a fixed set of scales instead of the annealed Beta)
  *   --dataset toy[:MARK:OFFSET] (the Figure 9 toy at --res, corner marks of MARK px set OFFSET px in)
+ *   --workers K (1): data-parallel over K worker threads (one core each), each drawing batch / K samples
+ *   per step; their averaged gradients make it the same batch-B training (src/train/replicaPool.ts)
  *
  * Prints one JSON line per step; every K steps writes DIR/checkpoint.{json,bin} (resumable) and the EMA
  * generator as viewer weights in DIR/weights (float16).
@@ -25,7 +27,8 @@ import { FAMILIES, type Family } from '../src/data/procedural/families';
 import { importDataset, filesFromZip } from '../src/data/importDataset';
 import { filesFromDir } from '../src/data/datasetNode';
 import { dConfigFor } from '../src/train/discriminator';
-import { Trainer } from '../src/train/trainer';
+import { Trainer, type Replication, type StepStats } from '../src/train/trainer';
+import { ReplicaPool } from '../src/train/replicaPool';
 import { trainOptionsFor } from '../src/train/options';
 import type { PatchFilter } from '../src/train/patches';
 import { restoreCheckpoint, saveCheckpoint, CHECKPOINT_BIN, CHECKPOINT_JSON } from '../src/train/checkpoint';
@@ -37,6 +40,9 @@ export function parseTrainArgs(argv: string[]) {
   const { get, num } = cliArgs(argv);
   const out = get('out', '');
   if (!out) throw new Error('--out DIR is required');
+  const workers = num('workers', 1);
+  if (!(Number.isInteger(workers) && workers >= 1)) throw new Error(`--workers must be a positive integer (got ${workers})`);
+  if (num('batch', 8) % (4 * workers) !== 0) throw new Error(`--batch must be a multiple of 4 × --workers: each replica's share is whole minibatch-std groups of 4 (got batch ${num('batch', 8)}, ${workers} workers)`);
   return {
     out,
     data: get('dataset', get('data', 'procedural:32:32')),
@@ -54,6 +60,7 @@ export function parseTrainArgs(argv: string[]) {
     patchFilter: patchFilterArg(get('patch-filter', 'point')),
     patchScales: argv.includes('--patch-scales') ? patchScalesArg(get('patch-scales', '')) : undefined,
     maxSubrays: argv.includes('--max-subrays') ? num('max-subrays', 4) : undefined,
+    workers,
   };
 }
 
@@ -68,8 +75,10 @@ function patchScalesArg(v: string): number[] {
   return scales;
 }
 
-export async function main(argv: string[]) {
-  const a = parseTrainArgs(argv);
+export type TrainArgs = ReturnType<typeof parseTrainArgs>;
+
+/** The backend, dataset, trainer (resumed from DIR if asked) and checkpoint writer of a run: one process or one replica. */
+export async function setupRun(a: TrainArgs, replication?: Replication) {
   if (a.backend === 'webgpu') {
     await useWebGPUBackend();
     tf.env().set('WEBGPU_CPU_FORWARD', false);
@@ -91,16 +100,16 @@ export async function main(argv: string[]) {
         return proceduralDataset({ seed: a.seed, objects, views, resolution: a.res, background: a.background, aa: 2, family });
       })()
     : await importDataset(a.data.endsWith('.zip') ? filesFromZip(new Uint8Array(readFileSync(a.data)), a.data) : await filesFromDir(a.data), { label: a.data });
-  console.error(`dataset: ${data.names.length} images of ${data.resolution}² (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  if (!replication?.index) console.error(`dataset: ${data.names.length} images of ${data.resolution}² (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   const cfg = preset(a.preset);
   const total = a.steps * a.batch;
   const opts = trainOptionsFor(cfg, { batch: a.batch, patch: a.patch, gamma: a.gamma, totalImages: total, patchFilter: a.patchFilter, patchScales: a.patchScales, maxSubrays: a.maxSubrays });
-  const trainer = new Trainer(cfg, dConfigFor(a.preset, data.resolution, a.patch), opts, data, a.seed);
+  const trainer = new Trainer(cfg, dConfigFor(a.preset, data.resolution, a.patch), opts, data, a.seed, replication);
   mkdirSync(a.out, { recursive: true });
   const ckJson = join(a.out, CHECKPOINT_JSON);
   if (a.resume && existsSync(ckJson)) {
     await restoreCheckpoint(trainer, readFileSync(ckJson, 'utf8'), new Uint8Array(readFileSync(join(a.out, CHECKPOINT_BIN))));
-    console.error(`resumed at step ${trainer.step} (${trainer.imagesSeen} images)`);
+    if (!replication?.index) console.error(`resumed at step ${trainer.step} (${trainer.imagesSeen} images)`);
   }
   const started = performance.now();
   const save = async () => {
@@ -111,10 +120,34 @@ export async function main(argv: string[]) {
     const meta = { description: `EMA generator after ${trainer.imagesSeen} images`, imagesSeen: trainer.imagesSeen, kimg: trainer.imagesSeen / 1000, trainSeconds: (performance.now() - started) / 1000 };
     await writeWeightsDir(join(a.out, 'weights'), encodeWeights({ ...cfg, name: `${cfg.name} (trained)` }, arrays, { dtype: 'float16', meta }));
   };
+  return { trainer, save };
+}
+
+export async function main(argv: string[]) {
+  const a = parseTrainArgs(argv);
+  const log = (s: StepStats, seconds: number) => console.log(JSON.stringify({ ...s, seconds: +seconds.toFixed(2) }));
+  const due = (step: number) => step % a.every === 0 || step === a.steps;
+  if (a.workers > 1) {
+    // Data-parallel: the replicas resume from the same checkpoint and report the step they start at.
+    const pool = await ReplicaPool.start(a.workers, argv);
+    try {
+      for (let step = pool.step; step < a.steps; ) {
+        const s0 = performance.now();
+        const s = await pool.trainStep();
+        step = s.step;
+        log(s, (performance.now() - s0) / 1000);
+        if (due(step)) await pool.save();
+      }
+    } finally {
+      await pool.stop();
+    }
+    return;
+  }
+  const { trainer, save } = await setupRun(a);
   while (trainer.step < a.steps) {
     const s0 = performance.now();
     const s = await trainer.trainStep();
-    console.log(JSON.stringify({ ...s, seconds: +((performance.now() - s0) / 1000).toFixed(2) }));
-    if (trainer.step % a.every === 0 || trainer.step === a.steps) await save();
+    log(s, (performance.now() - s0) / 1000);
+    if (due(trainer.step)) await save();
   }
 }

@@ -53,6 +53,20 @@ export interface TrainOptions {
   patchScales?: number[];
 }
 
+/**
+ * Data-parallel training: `count` replicas, each with the same parameters, draw `batch / count` samples of
+ * their own per step, and `reduce` averages each phase's flattened gradients (and trailing statistics)
+ * over the replicas, so every replica applies the same update and stays identical. Each replica's share is
+ * whole minibatch-std groups, and its gradient is that of the batch-mean loss over its share: their mean is
+ * the gradient of a batch-`batch` step whose groups are the replicas' shares, as in the official multi-GPU
+ * runs, where each GPU computes minibatch std over its own samples.
+ */
+export interface Replication {
+  index: number;
+  count: number;
+  reduce: (phase: 'D' | 'G', flat: Float32Array) => Promise<Float32Array>;
+}
+
 export interface StepStats {
   step: number;
   imagesSeen: number;
@@ -79,9 +93,12 @@ export class Trainer {
     readonly t: TrainOptions,
     readonly data: EpigrafDataset,
     readonly seed = 0,
+    readonly replication?: Replication,
   ) {
     if (data.resolution !== dcfg.resolution) throw new Error(`dataset resolution ${data.resolution} ≠ discriminator resolution ${dcfg.resolution}`);
-    if (t.batch % dcfg.mbstdGroup !== 0) throw new Error(`batch ${t.batch} must be a multiple of the minibatch-std group ${dcfg.mbstdGroup}`);
+    const replicas = replication?.count ?? 1;
+    if (t.batch % (dcfg.mbstdGroup * replicas) !== 0)
+      throw new Error(`batch ${t.batch} must be a multiple of the minibatch-std group ${dcfg.mbstdGroup}${replicas > 1 ? ` times the ${replicas} replicas` : ''}`);
     const init = paramsFromArrays(cfg, initParamArrays(cfg, seed));
     // Buffers (fixed noise, w_avg) are not trained.
     this.G = Object.fromEntries(Object.entries(init).map(([k, v]) => [k, tf.variable(v, !k.endsWith('noise_const') && !k.endsWith('w_avg'))]));
@@ -142,9 +159,11 @@ export class Trainer {
   /** One D step then one G step. */
   async trainStep(): Promise<StepStats> {
     const t = this.t;
-    const n = t.batch;
-    // The step's random stream depends only on (seed, step): a resumed run continues exactly.
-    this.rng = new MT19937((Math.imul(this.seed + 1, 2654435761) ^ Math.imul(this.step + 1, 40503)) >>> 0);
+    const rep = this.replication;
+    const n = t.batch / (rep?.count ?? 1);
+    // The step's random stream depends only on (seed, step, replica): a resumed run continues exactly.
+    const stream = (Math.imul(this.seed + 1, 2654435761) ^ Math.imul(this.step + 1, 40503)) >>> 0;
+    this.rng = new MT19937(rep?.index ? (stream ^ Math.imul(rep.index, 374761393)) >>> 0 : stream);
     const noiseStd = Math.max(0, 1 - this.imagesSeen / Math.max(1, t.densityNoiseImages));
     const patchP = samplePatches(this.schedule(), n, this.imagesSeen, this.rand);
     const patchT = tf.tensor2d(patchP.flatMap((p) => [p.scale, p.offsetX, p.offsetY]), [n, 3]);
@@ -152,51 +171,68 @@ export class Trainer {
     const kept: { real?: tf.Tensor; fake?: tf.Tensor; r1?: tf.Tensor } = {};
 
     // D step: G's output is a constant here.
-    const dl = tf.tidy(() => {
+    const dGrads = tf.tidy(() => {
       const frozen = tf.tidy(() => this.fakeBatch(this.G, patchP, noiseStd));
       const real = this.realBatch(patchP);
-      const cost = this.optD.minimize(
-        () => {
-          const fr = discriminate(this.dcfg, this.D, { images: frozen.images, patch: patchT, angles: frozen.angles, cameraDropout: t.cameraDropout, dropoutSeed: this.rng.nextUint32() });
-          const rr = discriminate(this.dcfg, this.D, { images: real.images, patch: patchT, angles: real.angles, cameraDropout: t.cameraDropout, dropoutSeed: this.rng.nextUint32() });
-          kept.real = tf.keep(tf.mean(rr));
-          kept.fake = tf.keep(tf.mean(fr));
-          let loss = dLoss(rr, fr);
-          if (doR1) {
-            const r1 = r1Penalty(this.dcfg, this.D, { images: real.images, patch: patchT, angles: real.angles }, t.gamma);
-            kept.r1 = tf.keep(r1);
-            loss = tf.add(loss, tf.mul(r1, t.r1Interval)) as tf.Scalar;
-          }
-          return loss;
-        },
-        true,
-        Object.values(this.D),
-      );
-      return cost!;
+      return tf.variableGrads(() => {
+        const fr = discriminate(this.dcfg, this.D, { images: frozen.images, patch: patchT, angles: frozen.angles, cameraDropout: t.cameraDropout, dropoutSeed: this.rng.nextUint32() });
+        const rr = discriminate(this.dcfg, this.D, { images: real.images, patch: patchT, angles: real.angles, cameraDropout: t.cameraDropout, dropoutSeed: this.rng.nextUint32() });
+        kept.real = tf.keep(tf.mean(rr));
+        kept.fake = tf.keep(tf.mean(fr));
+        let loss = dLoss(rr, fr);
+        if (doR1) {
+          const r1 = r1Penalty(this.dcfg, this.D, { images: real.images, patch: patchT, angles: real.angles }, t.gamma);
+          kept.r1 = tf.keep(r1);
+          loss = tf.add(loss, tf.mul(r1, t.r1Interval)) as tf.Scalar;
+        }
+        return loss;
+      }, Object.values(this.D));
     });
+    const [dLossV, realScore, fakeScore, r1Value] = await this.apply('D', this.optD, this.D, dGrads, [kept.real!, kept.fake!, ...(kept.r1 ? [kept.r1] : [])]);
 
     // G step.
-    const gTrainable = Object.values(this.G).filter((v) => v.trainable);
-    const gl = tf.tidy(() => {
-      const cost = this.optG.minimize(
-        () => {
-          const fake = this.fakeBatch(this.G, patchP, noiseStd);
-          return gLoss(discriminate(this.dcfg, this.D, { images: fake.images, patch: patchT, angles: fake.angles }));
-        },
-        true,
-        gTrainable,
-      );
-      return cost!;
-    });
+    const gTrainable = Object.fromEntries(Object.entries(this.G).filter(([, v]) => v.trainable));
+    const gGrads = tf.tidy(() =>
+      tf.variableGrads(() => {
+        const fake = this.fakeBatch(this.G, patchP, noiseStd);
+        return gLoss(discriminate(this.dcfg, this.D, { images: fake.images, patch: patchT, angles: fake.angles }));
+      }, Object.values(gTrainable)),
+    );
+    const [gLossV] = await this.apply('G', this.optG, gTrainable, gGrads, []);
     patchT.dispose();
-    const read = async (x: tf.Tensor | undefined) => (x ? (await x.data())[0] : null);
-    const [dLossV, gLossV, realScore, fakeScore, r1Value] = await Promise.all([read(dl), read(gl), read(kept.real), read(kept.fake), read(kept.r1)]);
-    tf.dispose([dl, gl, kept.real!, kept.fake!, ...(kept.r1 ? [kept.r1] : [])]);
 
     this.step++;
-    this.imagesSeen += n;
+    this.imagesSeen += t.batch;
     this.updateEma();
-    return { step: this.step, imagesSeen: this.imagesSeen, dLoss: dLossV!, gLoss: gLossV!, r1: r1Value, realScore: realScore!, fakeScore: fakeScore! };
+    return { step: this.step, imagesSeen: this.imagesSeen, dLoss: dLossV, gLoss: gLossV, r1: doR1 ? r1Value : null, realScore, fakeScore };
+  }
+
+  /**
+   * Applies a phase's gradients (averaged over the replicas, if any) and returns [loss, ...stats], also
+   * averaged; disposes the gradients and the stat tensors.
+   */
+  private async apply(phase: 'D' | 'G', opt: tf.Optimizer, vars: Record<string, tf.Variable>, g: { value: tf.Scalar; grads: tf.NamedTensorMap }, stats: tf.Tensor[]): Promise<number[]> {
+    const rep = this.replication;
+    const scalars = [g.value, ...stats];
+    let grads = g.grads;
+    let values: number[];
+    if (!rep || rep.count === 1) {
+      opt.applyGradients(grads);
+      values = await Promise.all(scalars.map(async (x) => (await x.data())[0]));
+    } else {
+      const order = Object.values(vars);
+      const parts = await Promise.all([...order.map((v) => grads[v.name]), ...scalars].map((x) => x.data() as Promise<Float32Array>));
+      const flat = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
+      parts.reduce((o, p) => (flat.set(p, o), o + p.length), 0);
+      const mean = await rep.reduce(phase, flat);
+      tf.dispose(Object.values(grads));
+      let o = 0;
+      grads = Object.fromEntries(order.map((v) => [v.name, tf.tensor(mean.subarray(o, (o += v.size)), v.shape)]));
+      values = Array.from(mean.subarray(o));
+      opt.applyGradients(grads);
+    }
+    tf.dispose([...Object.values(grads), ...scalars]);
+    return values;
   }
 
   /** Frees the variables and optimiser state. */
