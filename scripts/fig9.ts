@@ -22,7 +22,7 @@ import { Trainer } from '../src/train/trainer';
 import { trainOptionsFor } from '../src/train/options';
 import { dConfigFor } from '../src/train/discriminator';
 import { parseCheckpoint, restoreCheckpoint, saveCheckpoint, CHECKPOINT_BIN, CHECKPOINT_JSON } from '../src/train/checkpoint';
-import { cornerMetrics, fig9Model, fig9Samples, sampleGrid, FIG9_PATCH, FIG9_SCALES, FIG9_TOY } from '../src/train/figure9';
+import { cornerMetrics, datasetImagesRgb, fig9Model, fig9Trainer, fig9Samples, sampleGrid, FIG9_PATCH, FIG9_SCALES, FIG9_TOY } from '../src/train/figure9';
 import { extractPatch, type PatchFilter } from '../src/train/patches';
 import { cliArgs } from './cliArgs';
 
@@ -61,9 +61,7 @@ export async function main(argv: string[]) {
   const seed = Number(get('seed', '0'));
   const steps = Number(get('steps', '500'));
   const batch = Number(get('batch', '8'));
-  const { cfg, dcfg } = fig9Model();
-  const opts = trainOptionsFor(cfg, { batch, patch: FIG9_PATCH, gamma: 0.05, totalImages: steps * batch, patchFilter: filter, patchScales: FIG9_SCALES });
-  const t = new Trainer(cfg, dcfg, opts, data, seed);
+  const t = fig9Trainer(data, filter, { batch, steps, seed });
   mkdirSync(out, { recursive: true });
   const t0 = performance.now();
   while (t.step < steps) {
@@ -81,10 +79,7 @@ async function evaluate(t: Trainer, dir: string, samples: number, meta: object) 
   const e0 = performance.now();
   const imgs = await fig9Samples(t.cfg, t.Gema, samples, FIG9_TOY.resolution);
   const metrics = { ...meta, ...cornerMetrics(imgs, FIG9_TOY.resolution, FIG9_TOY), evalSeconds: +((performance.now() - e0) / 1000).toFixed(1) };
-  const real = new Float32Array(2 * FIG9_TOY.resolution ** 2 * 3);
-  const data = toyDataset(FIG9_TOY);
-  data.images.forEach((im, i) => { for (let p = 0; p < FIG9_TOY.resolution ** 2; p++) for (let k = 0; k < 3; k++) real[3 * (i * FIG9_TOY.resolution ** 2 + p) + k] = (im[4 * p + k] / 255) * 2 - 1; });
-  const realMetrics = cornerMetrics(real, FIG9_TOY.resolution, FIG9_TOY);
+  const realMetrics = cornerMetrics(datasetImagesRgb(toyDataset(FIG9_TOY)), FIG9_TOY.resolution, FIG9_TOY);
   const g = sampleGrid(imgs, FIG9_TOY.resolution, 8, 8, 2);
   writeFileSync(join(dir, 'grid.png'), encodePng(g.rgba, g.width, g.height));
   writeFileSync(join(dir, 'metrics.json'), JSON.stringify({ ...metrics, realData: realMetrics }, null, 2));

@@ -15,6 +15,10 @@ import { toDisplayByte } from '../render/displayMap';
 import { renderReference } from '../render/reference';
 import { TOY_COLOURS } from '../data/toy';
 import type { DConfig } from './discriminator';
+import type { EpigrafDataset } from '../data/importDataset';
+import { trainOptionsFor } from './options';
+import { Trainer } from './trainer';
+import type { PatchFilter } from './patches';
 
 /** The experiment's toy: 32² images, 3-pixel corner marks 1 pixel in, which s = 1 point sampling at r = 8 misses. */
 export const FIG9_TOY = { resolution: 32, markSize: 3, markOffset: 1 };
@@ -36,6 +40,13 @@ export function fig9Model(): { cfg: ModelConfig; dcfg: DConfig } {
   };
   const dcfg: DConfig = { resolution: FIG9_TOY.resolution, patch: FIG9_PATCH, channelBase: 128, channelMax: 16, mbstdGroup: 4, hyperEmbed: 4, hyperWidth: 16, cmapDim: 16, convClamp: 256 };
   return { cfg, dcfg };
+}
+
+/** The experiment's trainer for one patch filter (command line and tab alike): the schedules span `steps`. */
+export function fig9Trainer(data: EpigrafDataset, filter: PatchFilter, r: { batch: number; steps: number; seed: number }): Trainer {
+  const { cfg, dcfg } = fig9Model();
+  const opts = trainOptionsFor(cfg, { batch: r.batch, patch: FIG9_PATCH, gamma: 0.05, totalImages: r.steps * r.batch, patchFilter: filter, patchScales: FIG9_SCALES });
+  return new Trainer(cfg, dcfg, opts, data, r.seed);
 }
 
 export interface CornerMetrics {
@@ -125,6 +136,16 @@ export function cornerMetrics(images: Float32Array, res: number, toy: { markSize
     colouredFraction: coloured / n,
     mixedFraction: mixed / n,
   };
+}
+
+/** A dataset's images as RGB in [−1, 1], [N, R, R, 3] (what `cornerMetrics` and `sampleGrid` take). */
+export function datasetImagesRgb(data: EpigrafDataset): Float32Array {
+  const px = data.resolution ** 2;
+  const out = new Float32Array(data.images.length * px * 3);
+  data.images.forEach((im, i) => {
+    for (let p = 0; p < px; p++) for (let k = 0; k < 3; k++) out[3 * (i * px + p) + k] = (im[4 * p + k] / 255) * 2 - 1;
+  });
+  return out;
 }
 
 /** N samples of G (random z, the fixed frontal camera, no truncation), full images [N, R, R, 3]. */

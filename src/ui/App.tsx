@@ -10,6 +10,7 @@ import { LatentPanel, RenderPanel } from './Panels';
 import { ExportPanel, exporters } from './ExportPanel';
 import { MeshPanel } from './MeshPanel';
 import { TrainPanel } from './TrainPanel';
+import { Fig9Panel } from './Fig9Panel';
 import { Quaternion } from 'three';
 import type { WeightsSource } from '../model/weights';
 
@@ -195,6 +196,7 @@ export function App() {
       <ExportPanel orbit={orbit} />
       <MeshPanel />
       <TrainPanel onOpenWeights={onFiles} />
+      <Fig9Panel />
       <dl style={{ fontSize: 13, color: '#444' }}>
         <dt>Model</dt>
         <dd data-testid="model-name">{s.modelName || '—'}</dd>

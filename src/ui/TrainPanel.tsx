@@ -3,7 +3,7 @@
  * throughput, checkpoints, and hand-over of G_ema to the viewer or to a download. The worker lives in
  * tabTrainerClient; this component only renders the training store and calls the client.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { zipSync } from 'fflate';
 import { TAB_PRESETS, type TabPreset } from '../train/tabPresets';
 import { filesFromFileList } from '../data/browserFiles';
@@ -12,6 +12,7 @@ import * as client from '../train/tabTrainerClient';
 import { etaSeconds, formatDuration, imagesPerSecond, useTraining, type SampleGrid } from './trainStore';
 import { LossChart, type CurveDef } from './LossChart';
 import { download } from './exportMedia';
+import { GridCanvas } from './GridCanvas';
 
 const LOSSES: CurveDef[] = [
   { label: 'D loss', colour: '#c0392b', value: (p: StatsPoint) => p.dLoss },
@@ -221,19 +222,11 @@ export function TrainPanel({ onOpenWeights }: { onOpenWeights: (files: File[]) =
   );
 }
 
-/** The preview grid, drawn 1:1 into a canvas and scaled up without smoothing. */
+/** The preview grid of G_ema samples. */
 function SamplesCanvas({ grid }: { grid: SampleGrid | null }) {
-  const canvas = useRef<HTMLCanvasElement>(null);
-  useEffect(() => {
-    const c = canvas.current;
-    if (!c || !grid) return;
-    c.width = grid.width;
-    c.height = grid.height;
-    c.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(grid.rgba), grid.width, grid.height), 0, 0);
-  }, [grid]);
   return (
     <figure style={{ margin: '8px 0' }}>
-      <canvas ref={canvas} aria-label="G_ema samples" data-testid="train-samples" data-step={grid?.step ?? ''} width={1} height={1} style={{ width: grid ? grid.width * 3 : 0, imageRendering: 'pixelated' }} />
+      <GridCanvas image={grid} label="G_ema samples" testId="train-samples" step={grid?.step} />
       <figcaption style={{ fontSize: 12, color: '#555' }}>
         {grid ? `G_ema at step ${grid.step}: ${grid.rows} fixed latents × ${grid.cols} fixed dataset cameras` : 'G_ema samples appear after the first step.'}
       </figcaption>

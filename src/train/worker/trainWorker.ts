@@ -4,9 +4,7 @@
  * Every GPU job (a step, a preview, a checkpoint, an export) goes through one queue: a variable must not be
  * read while a step is assigning it.
  */
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-webgpu';
-import { registerTriplaneWebgpuKernels } from '../../model/kernels/triplaneWebgpu';
+import { initWorkerBackend } from './workerBackend';
 import { encodeWeights } from '../../model/weights';
 import { importDataset, type EpigrafDataset } from '../../data/importDataset';
 import { proceduralDataset, toyDataset } from '../../data/inMemory';
@@ -52,16 +50,6 @@ let userJobs = 0;
 function userJob<T>(job: () => Promise<T>): Promise<T> {
   userJobs++;
   return serial(job).finally(() => userJobs--);
-}
-
-async function initBackend(): Promise<void> {
-  if (tf.getBackend() === 'webgpu') return;
-  if (!('gpu' in navigator) || !navigator.gpu) throw new Error('WebGPU is not available to workers in this browser (navigator.gpu is missing)');
-  registerTriplaneWebgpuKernels(); // the fused tri-plane lookup instead of 12 gathers per call
-  if (!(await tf.setBackend('webgpu'))) throw new Error('the tfjs WebGPU backend failed to initialise in the training worker');
-  await tf.ready();
-  // Keep every op on the GPU: small tensors would otherwise bounce to a CPU path and back.
-  tf.env().set('WEBGPU_CPU_FORWARD', false);
 }
 
 async function buildDataset(spec: RunSpec, files: Map<string, Uint8Array> | null): Promise<EpigrafDataset> {
@@ -152,7 +140,7 @@ async function handle(m: ToWorker): Promise<void> {
   switch (m.type) {
     case 'start': {
       if (run) throw new Error('a run is already active in this worker');
-      await initBackend();
+      await initWorkerBackend();
       const runId = `run-${Date.now()}`;
       const files = m.files ?? null;
       const data = await buildDataset(m.spec, files);
@@ -162,7 +150,7 @@ async function handle(m: ToWorker): Promise<void> {
     }
     case 'resumeSaved': {
       if (run) throw new Error('a run is already active in this worker');
-      await initBackend();
+      await initWorkerBackend();
       post({ type: 'progress', message: 'Reading the saved checkpoint…' });
       const saved = await store.latest();
       if (!saved) throw new Error('there is no saved training run in this browser');
