@@ -5,11 +5,13 @@
  * - `Conv2DBackpropInput` (every conv input gradient, and conv2dTranspose): the built-in one is a plain loop
  *   ~25× slower than Conv2D at the same size; here the output gradient is zero-stuffed by the stride and
  *   padded, then convolved with the flipped, transposed filter by XNNPACK;
- * - `UnsortedSegmentSum` (the gradient of gather), as a typed-array loop.
+ * - `UnsortedSegmentSum` (the gradient of gather), as a typed-array loop;
+ * - `Slice`, `SplitV`, `Unpack`, `StridedSlice`: fewer, longer copies (wasmSlice.ts).
  * Intermediates are released with the backend's disposeData (an earlier stand-in leaked ~30 MB per step).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { backend_util, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import { wasmSliceKernels } from './wasmSlice';
 
 interface WasmBackendLike {
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
@@ -150,4 +152,16 @@ export function registerWasmTrainingKernels(): void {
   if (tf.getKernel('Conv2DBackpropInput', 'wasm')) tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
   tf.registerKernel({ kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: conv2DBackpropInput });
   if (!tf.getKernel('UnsortedSegmentSum', 'wasm')) tf.registerKernel({ kernelName: 'UnsortedSegmentSum', backendName: 'wasm', kernelFunc: unsortedSegmentSum });
+  const builtin = (name: string) => {
+    const k = tf.getKernel(name, 'wasm');
+    if (!k) throw new Error(`wasm kernel ${name} is missing: import '@tensorflow/tfjs-backend-wasm' first`);
+    return k;
+  };
+  const originals = { Slice: builtin('Slice'), SplitV: builtin('SplitV'), Unpack: builtin('Unpack'), StridedSlice: builtin('StridedSlice') };
+  const faster = wasmSliceKernels({ slice: originals.Slice.kernelFunc, stridedSlice: originals.StridedSlice.kernelFunc });
+  for (const name of ['Slice', 'SplitV', 'Unpack', 'StridedSlice'] as const) {
+    tf.unregisterKernel(name, 'wasm');
+    // Keeps the built-in's setupFunc: the strided path of StridedSlice still calls its C++ function.
+    tf.registerKernel({ ...originals[name], kernelFunc: faster[name] });
+  }
 }
