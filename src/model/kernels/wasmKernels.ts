@@ -1,7 +1,8 @@
 /**
  * Kernels tfjs-backend-wasm 4.22 lacks or runs slowly, which training needs:
  * - `Conv2DBackpropFilter` (every conv weight gradient), computed as one dilated Conv2D of the input by the
- *   output gradient with batch and channels swapped, so it runs in XNNPACK rather than in JavaScript;
+ *   output gradient with batch and channels swapped, so it runs in XNNPACK rather than in JavaScript (1×1
+ *   filters as one matmul);
  * - `Conv2DBackpropInput` (every conv input gradient, and conv2dTranspose): the built-in one is a plain loop
  *   ~25× slower than Conv2D at the same size; here the output gradient is zero-stuffed by the stride and
  *   padded, then convolved with the flipped, transposed filter by XNNPACK;
@@ -25,6 +26,28 @@ function runWasm(name: string, backend: WasmBackendLike, inputs: Record<string, 
   return k.kernelFunc({ inputs, backend: backend as never, attrs: attrs as NamedAttrMap }) as TensorInfo;
 }
 
+/**
+ * dW of a 1×1, stride-1, unpadded conv (the dense layers over many rows): xᵀ·dy over rows = N·H·W, as one
+ * matmul with the rows as the reduction. The dilated-conv route above runs it as a conv with a filter as wide
+ * as the rows, ~5× slower. XNNPACK is fastest with the wider operand as the matmul's columns, so the operand
+ * with fewer channels is the one transposed (and for CO < CI the small [CO, CI] result is transposed back).
+ */
+function pointwiseFilterGrad(b: WasmBackendLike, x: TensorInfo, dy: TensorInfo): TensorInfo {
+  const [ci, co] = [x.shape[3], dy.shape[3]];
+  const rows = x.shape[0] * x.shape[1] * x.shape[2];
+  // Reshapes are views on the same dataId: kernels only read them, so they need no reference of their own.
+  const x2 = { ...x, shape: [1, rows, ci] };
+  const dy2 = { ...dy, shape: [1, rows, co] };
+  const [narrow, wide] = ci <= co ? [x2, dy2] : [dy2, x2];
+  const t = runWasm('Transpose', b, { x: { ...narrow, shape: [rows, narrow.shape[2]] } }, { perm: [1, 0] });
+  const prod = runWasm('BatchMatMul', b, { a: { ...t, shape: [1, narrow.shape[2], rows] }, b: wide }, { transposeA: false, transposeB: false });
+  b.disposeData(t.dataId);
+  if (ci <= co) return { ...prod, shape: [1, 1, ci, co] };
+  const out = runWasm('Transpose', b, { x: { ...prod, shape: [co, ci] } }, { perm: [1, 0] });
+  b.disposeData(prod.dataId);
+  return { ...out, shape: [1, 1, ci, co] };
+}
+
 const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
   const b = backend as unknown as WasmBackendLike;
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
@@ -39,6 +62,8 @@ const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
   const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
   const [kh, kw] = [info.filterHeight, info.filterWidth];
   const { top, left } = info.padInfo;
+  if (kh === 1 && kw === 1 && info.strideHeight === 1 && info.strideWidth === 1 && top === 0 && left === 0 && info.outHeight === info.inHeight && info.outWidth === info.inWidth)
+    return pointwiseFilterGrad(b, x, dy);
   // dW[i, j, ci, co] = Σ_{b, oh, ow} x[b, oh·sh + i − top, ow·sw + j − left, ci] · dy[b, oh, ow, co]:
   // a conv of x viewed as [CI, H, W, B] by dy viewed as [OH, OW, B, CO], dilated by the forward stride.
   const bottom = Math.max(0, kh - 1 + (info.outHeight - 1) * info.strideHeight + 1 - info.inHeight - top);
