@@ -29,24 +29,18 @@ function runWasm(name: string, backend: WasmBackendLike, inputs: Record<string, 
 
 /**
  * dW of a 1×1, stride-1, unpadded conv (the dense layers over many rows): xᵀ·dy over rows = N·H·W, as one
- * matmul with the rows as the reduction. The dilated-conv route above runs it as a conv with a filter as wide
- * as the rows, ~5× slower. XNNPACK is fastest with the wider operand as the matmul's columns, so the operand
- * with fewer channels is the one transposed (and for CO < CI the small [CO, CI] result is transposed back).
+ * transpose and one matmul with the rows as the reduction; the dilated-conv route below runs it as a conv
+ * with a filter as wide as the rows, 1.3–2× slower on fresh tensors. (Transposing dy instead, when CO < CI,
+ * measured no faster: XNNPACK then packs the larger x as the matmul's weights.)
  */
 function pointwiseFilterGrad(b: WasmBackendLike, x: TensorInfo, dy: TensorInfo): TensorInfo {
   const [ci, co] = [x.shape[3], dy.shape[3]];
   const rows = x.shape[0] * x.shape[1] * x.shape[2];
   // Reshapes are views on the same dataId: kernels only read them, so they need no reference of their own.
-  const x2 = { ...x, shape: [1, rows, ci] };
-  const dy2 = { ...dy, shape: [1, rows, co] };
-  const [narrow, wide] = ci <= co ? [x2, dy2] : [dy2, x2];
-  const t = runWasm('Transpose', b, { x: { ...narrow, shape: [rows, narrow.shape[2]] } }, { perm: [1, 0] });
-  const prod = runWasm('BatchMatMul', b, { a: { ...t, shape: [1, narrow.shape[2], rows] }, b: wide }, { transposeA: false, transposeB: false });
-  b.disposeData(t.dataId);
-  if (ci <= co) return { ...prod, shape: [1, 1, ci, co] };
-  const out = runWasm('Transpose', b, { x: { ...prod, shape: [co, ci] } }, { perm: [1, 0] });
-  b.disposeData(prod.dataId);
-  return { ...out, shape: [1, 1, ci, co] };
+  const xt = runWasm('Transpose', b, { x: { ...x, shape: [rows, ci] } }, { perm: [1, 0] });
+  const prod = runWasm('BatchMatMul', b, { a: { ...xt, shape: [1, ci, rows] }, b: { ...dy, shape: [1, rows, co] } }, { transposeA: false, transposeB: false });
+  b.disposeData(xt.dataId);
+  return { ...prod, shape: [1, 1, ci, co] };
 }
 
 const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
