@@ -70,14 +70,14 @@ describe('wasm training kernels', () => {
     expect(cpu[1 * 4]).toBe(0); // row 1 is never gathered
   });
 
-  it('leaks no backend memory over repeated weight gradients', async () => {
+  it('leaks no backend memory over repeated weight and input gradients', async () => {
     await useBackend('wasm');
     const xt = tf.tensor4d(rand(2 * 16 * 16 * 8, 1), [2, 16, 16, 8]);
     const ft = tf.tensor4d(rand(3 * 3 * 8 * 8, 2), [3, 3, 8, 8]);
     const f1 = tf.tensor4d(rand(8 * 3, 3), [1, 1, 8, 3]);
     const f2 = tf.tensor4d(rand(8 * 12, 4), [1, 1, 8, 12]);
     const step = () =>
-      tf.tidy(() => [ft, f1, f2].map((f) => tf.grad((ff: tf.Tensor) => tf.sum(tf.conv2d(xt, ff as tf.Tensor4D, f === ft ? 2 : 1, 'same')))(f))).forEach((g) => g.dispose());
+      tf.tidy(() => [ft, f1, f2].flatMap((f) => tf.grads((xx: tf.Tensor, ff: tf.Tensor) => tf.sum(tf.conv2d(xx as tf.Tensor4D, ff as tf.Tensor4D, f === ft ? 2 : 1, 'same')))([xt, f]))).forEach((g) => g.dispose());
     step();
     const before = tf.memory();
     for (let i = 0; i < 20; i++) step();
@@ -96,6 +96,10 @@ describe('wasm Conv2DBackpropInput (XNNPACK replacement)', () => {
     { x: [1, 10, 10, 2], f: [4, 4, 2, 3], stride: 2, pad: 1 },
     { x: [2, 8, 7, 3], f: [3, 3, 3, 2], stride: 2, pad: 'same' },
     { x: [3, 7, 6, 2], f: [1, 1, 2, 4], stride: 1, pad: 'valid' },
+    // Padding wider than the 1×1 filter (columns that fall outside), and dy with ≥ 32 channels at stride 2.
+    { x: [2, 5, 6, 3], f: [1, 1, 3, 4], stride: 2, pad: 1 },
+    { x: [2, 5, 6, 3], f: [1, 1, 3, 4], stride: 1, pad: 1 },
+    { x: [1, 7, 7, 5], f: [3, 3, 5, 33], stride: 2, pad: 'same' },
   ];
   for (const [i, c] of cases.entries()) {
     it(`input gradient equals cpu: x [${c.x}], filter [${c.f}], stride ${c.stride}, pad ${c.pad}`, async () => {
@@ -104,8 +108,12 @@ describe('wasm Conv2DBackpropInput (XNNPACK replacement)', () => {
       const run = () => {
         const xt = tf.tensor4d(x, c.x as [number, number, number, number]);
         const ft = tf.tensor4d(f, c.f as [number, number, number, number]);
-        const g = tf.grad((xx: tf.Tensor) => tf.sum(tf.square(tf.conv2d(xx as tf.Tensor4D, ft, c.stride, c.pad))))(xt);
-        tf.dispose([xt, ft]);
+        // Random output weights rather than a square: dy is then nonzero where the forward read only padding,
+        // so a misplaced copy of it into the stuffed gradient shows.
+        const y = tf.conv2d(xt, ft, c.stride, c.pad);
+        const r = tf.tensor4d(rand(y.size, 90 + i), y.shape);
+        const g = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(xx as tf.Tensor4D, ft, c.stride, c.pad), r)))(xt);
+        tf.dispose([xt, ft, y, r]);
         return g;
       };
       const cpu = await onBackend('cpu', run);

@@ -110,30 +110,41 @@ const conv2DBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
   const beforeW = kw - 1 - info.padInfo.left;
   const ph = h + kh - 1;
   const pw = w + kw - 1;
-  const stuffed = b.makeOutput([n, ph, pw, co], 'float32');
+  // Stride 1 without padding (1×1 convs, e.g. the dense layers over many rows): dy is the conv's input as is.
+  const direct = sh === 1 && sw === 1 && beforeH === 0 && beforeW === 0 && ph === oh && pw === ow;
+  const stuffed = direct ? dy : b.makeOutput([n, ph, pw, co], 'float32');
   const flipped = b.makeOutput([kh, kw, co, ci], 'float32');
-  const sv = b.typedArrayFromHeap(stuffed) as Float32Array;
   const fv = b.typedArrayFromHeap(flipped) as Float32Array;
-  const dv = b.typedArrayFromHeap(dy) as Float32Array;
   const wv = b.typedArrayFromHeap(filter) as Float32Array;
-  sv.fill(0);
-  for (let bi = 0; bi < n; bi++)
-    for (let y = 0; y < oh; y++) {
-      const py = beforeH + y * sh;
-      if (py < 0 || py >= ph) continue;
-      for (let x = 0; x < ow; x++) {
-        const px = beforeW + x * sw;
-        if (px < 0 || px >= pw) continue;
-        const src = ((bi * oh + y) * ow + x) * co;
-        sv.set(dv.subarray(src, src + co), ((bi * ph + py) * pw + px) * co);
+  if (!direct) {
+    const sv = b.typedArrayFromHeap(stuffed) as Float32Array;
+    const dv = b.typedArrayFromHeap(dy) as Float32Array;
+    sv.fill(0);
+    // Columns x whose target beforeW + x·sw lies inside the padded width.
+    const x0 = Math.max(0, Math.ceil(-beforeW / sw));
+    const x1 = Math.min(ow, Math.floor((pw - 1 - beforeW) / sw) + 1);
+    for (let bi = 0; bi < n && x1 > x0; bi++)
+      for (let y = 0; y < oh; y++) {
+        const py = beforeH + y * sh;
+        if (py < 0 || py >= ph) continue;
+        const src = ((bi * oh + y) * ow + x0) * co;
+        const dst = ((bi * ph + py) * pw + beforeW + x0 * sw) * co;
+        // One copy per row at stride 1; otherwise per pixel, by a loop when a view would cost more than the copy.
+        if (sw === 1) sv.set(dv.subarray(src, src + (x1 - x0) * co), dst);
+        else if (co >= 32) for (let x = 0; x < x1 - x0; x++) sv.set(dv.subarray(src + x * co, src + (x + 1) * co), dst + x * sw * co);
+        else
+          for (let x = 0; x < x1 - x0; x++) {
+            const [s0, d0] = [src + x * co, dst + x * sw * co];
+            for (let c = 0; c < co; c++) sv[d0 + c] = dv[s0 + c];
+          }
       }
-    }
+  }
   for (let y = 0; y < kh; y++)
     for (let x = 0; x < kw; x++)
       for (let i = 0; i < ci; i++)
         for (let o = 0; o < co; o++) fv[((y * kw + x) * co + o) * ci + i] = wv[(((kh - 1 - y) * kw + (kw - 1 - x)) * ci + i) * co + o];
   const out = runWasm('Conv2D', b, { x: stuffed, filter: flipped }, { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: 1 });
-  b.disposeData(stuffed.dataId);
+  if (!direct) b.disposeData(stuffed.dataId);
   b.disposeData(flipped.dataId);
   return out;
 };
