@@ -90,7 +90,7 @@ describe('wasm training kernels', () => {
 });
 
 describe('wasm Conv2DBackpropInput (XNNPACK replacement)', () => {
-  const cases: { x: number[]; f: number[]; stride: number; pad: 'same' | 'valid' | number }[] = [
+  const cases: { x: number[]; f: number[]; stride: number | [number, number]; pad: 'same' | 'valid' | number }[] = [
     { x: [2, 8, 8, 3], f: [3, 3, 3, 5], stride: 1, pad: 'same' },
     { x: [2, 9, 9, 4], f: [3, 3, 4, 2], stride: 2, pad: 'valid' },
     { x: [1, 10, 10, 2], f: [4, 4, 2, 3], stride: 2, pad: 1 },
@@ -100,6 +100,10 @@ describe('wasm Conv2DBackpropInput (XNNPACK replacement)', () => {
     { x: [2, 5, 6, 3], f: [1, 1, 3, 4], stride: 2, pad: 1 },
     { x: [2, 5, 6, 3], f: [1, 1, 3, 4], stride: 1, pad: 1 },
     { x: [1, 7, 7, 5], f: [3, 3, 5, 33], stride: 2, pad: 'same' },
+    // Stride 3 with a 2×2 filter: a phase no tap reaches (zeros); unequal strides; a wide padding at stride 2.
+    { x: [2, 7, 8, 3], f: [2, 2, 3, 4], stride: 3, pad: 'valid' },
+    { x: [1, 9, 6, 2], f: [3, 3, 2, 3], stride: [2, 1], pad: 'same' },
+    { x: [1, 6, 7, 2], f: [3, 2, 2, 3], stride: 2, pad: 3 },
   ];
   for (const [i, c] of cases.entries()) {
     it(`input gradient equals cpu: x [${c.x}], filter [${c.f}], stride ${c.stride}, pad ${c.pad}`, async () => {

@@ -4,8 +4,8 @@
  *   output gradient with batch and channels swapped, so it runs in XNNPACK rather than in JavaScript (1×1
  *   filters as one matmul);
  * - `Conv2DBackpropInput` (every conv input gradient, and conv2dTranspose): the built-in one is a plain loop
- *   ~25× slower than Conv2D at the same size; here the output gradient is zero-stuffed by the stride and
- *   padded, then convolved with the flipped, transposed filter by XNNPACK;
+ *   ~25× slower than Conv2D at the same size; here one XNNPACK conv of dy by the flipped, transposed filter
+ *   per output phase of the stride (wasmConvTranspose.ts);
  * - `UnsortedSegmentSum` (the gradient of gather), as a typed-array loop;
  * - `Slice`, `SplitV`, `Unpack`, `StridedSlice`: fewer, longer copies (wasmSlice.ts);
  * - `Identity`: shares the buffer instead of copying it.
@@ -14,18 +14,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { backend_util, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 import { wasmSliceKernels } from './wasmSlice';
-
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array;
-  disposeData(id: object): boolean;
-}
-
-function runWasm(name: string, backend: WasmBackendLike, inputs: Record<string, TensorInfo>, attrs: object): TensorInfo {
-  const k = tf.getKernel(name, 'wasm');
-  if (!k) throw new Error(`wasm kernel ${name} is missing`);
-  return k.kernelFunc({ inputs, backend: backend as never, attrs: attrs as NamedAttrMap }) as TensorInfo;
-}
+import { phasedBackpropInput } from './wasmConvTranspose';
+import { runWasm, type WasmBackendLike } from './wasmRun';
 
 /**
  * dW of a 1×1, stride-1, unpadded conv (the dense layers over many rows): xᵀ·dy over rows = N·H·W, as one
@@ -101,52 +91,7 @@ const conv2DBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
   if (dataFormat === 'NCHW') throw new Error('Conv2DBackpropInput (wasm): NHWC only');
   const fshape = filter.shape as [number, number, number, number];
   const info = backend_util.computeConv2DInfo(inputShape, fshape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
-  const [kh, kw, ci, co] = fshape;
-  const [n, h, w] = inputShape;
-  const [oh, ow] = [dy.shape[1], dy.shape[2]];
-  const [sh, sw] = [info.strideHeight, info.strideWidth];
-  // dx[i] = Σ_k dyStuffed[i + top − k] · W[k]: a valid correlation of the stuffed, padded dy with the flipped W.
-  const beforeH = kh - 1 - info.padInfo.top;
-  const beforeW = kw - 1 - info.padInfo.left;
-  const ph = h + kh - 1;
-  const pw = w + kw - 1;
-  // Stride 1 without padding (1×1 convs, e.g. the dense layers over many rows): dy is the conv's input as is.
-  const direct = sh === 1 && sw === 1 && beforeH === 0 && beforeW === 0 && ph === oh && pw === ow;
-  const stuffed = direct ? dy : b.makeOutput([n, ph, pw, co], 'float32');
-  const flipped = b.makeOutput([kh, kw, co, ci], 'float32');
-  const fv = b.typedArrayFromHeap(flipped) as Float32Array;
-  const wv = b.typedArrayFromHeap(filter) as Float32Array;
-  if (!direct) {
-    const sv = b.typedArrayFromHeap(stuffed) as Float32Array;
-    const dv = b.typedArrayFromHeap(dy) as Float32Array;
-    sv.fill(0);
-    // Columns x whose target beforeW + x·sw lies inside the padded width.
-    const x0 = Math.max(0, Math.ceil(-beforeW / sw));
-    const x1 = Math.min(ow, Math.floor((pw - 1 - beforeW) / sw) + 1);
-    for (let bi = 0; bi < n && x1 > x0; bi++)
-      for (let y = 0; y < oh; y++) {
-        const py = beforeH + y * sh;
-        if (py < 0 || py >= ph) continue;
-        const src = ((bi * oh + y) * ow + x0) * co;
-        const dst = ((bi * ph + py) * pw + beforeW + x0 * sw) * co;
-        // One copy per row at stride 1; otherwise per pixel, by a loop when a view would cost more than the copy.
-        if (sw === 1) sv.set(dv.subarray(src, src + (x1 - x0) * co), dst);
-        else if (co >= 32) for (let x = 0; x < x1 - x0; x++) sv.set(dv.subarray(src + x * co, src + (x + 1) * co), dst + x * sw * co);
-        else
-          for (let x = 0; x < x1 - x0; x++) {
-            const [s0, d0] = [src + x * co, dst + x * sw * co];
-            for (let c = 0; c < co; c++) sv[d0 + c] = dv[s0 + c];
-          }
-      }
-  }
-  for (let y = 0; y < kh; y++)
-    for (let x = 0; x < kw; x++)
-      for (let i = 0; i < ci; i++)
-        for (let o = 0; o < co; o++) fv[((y * kw + x) * co + o) * ci + i] = wv[(((kh - 1 - y) * kw + (kw - 1 - x)) * ci + i) * co + o];
-  const out = runWasm('Conv2D', b, { x: stuffed, filter: flipped }, { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: 1 });
-  if (!direct) b.disposeData(stuffed.dataId);
-  b.disposeData(flipped.dataId);
-  return out;
+  return phasedBackpropInput(b, dy, filter, inputShape, [info.strideHeight, info.strideWidth], [info.padInfo.top, info.padInfo.left]);
 };
 
 const unsortedSegmentSum: KernelFunc = ({ inputs, backend, attrs }) => {
