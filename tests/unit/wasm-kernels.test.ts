@@ -1,6 +1,7 @@
 /**
- * The training kernels registered for tfjs-wasm (Conv2DBackpropFilter, UnsortedSegmentSum) against the cpu
- * backend's own kernels on the same inputs, and without leaking backend memory.
+ * The kernels registered for tfjs-wasm (Conv2DBackpropFilter, Conv2DBackpropInput, UnsortedSegmentSum, and the
+ * Slice/SplitV/Unpack/StridedSlice/Concat/Identity replacements) against the cpu backend's own kernels on the
+ * same inputs, and without leaking backend memory.
  */
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
@@ -229,6 +230,28 @@ describe('wasm Slice, SplitV, Unpack, StridedSlice (merged-axes copies)', () => 
       const d = maxAbsDiff(wasm[i], cpu[i]);
       expect(d.diff, `output ${i}`).toBeLessThan(1e-6 * Math.max(1, d.scale));
     }
+  });
+
+  it('concat (every axis, short and long rows, int32 and bool, an empty input) equals cpu', async () => {
+    const run = async (be: 'cpu' | 'wasm') => {
+      await useBackend(be);
+      const outs = tf.tidy(() => {
+        const a = tf.tensor4d(rand(3 * 4 * 5 * 40, 80), [3, 4, 5, 40]);
+        const c = tf.tensor4d(rand(3 * 4 * 5 * 40, 81), [3, 4, 5, 40]);
+        const res: tf.Tensor[] = [];
+        for (let axis = 0; axis < 4; axis++) res.push(tf.concat([a, c, a], axis));
+        res.push(tf.concat([tf.slice(a, [0, 0, 0, 0], [-1, -1, -1, 3]), tf.slice(c, [0, 0, 0, 0], [-1, -1, -1, 5])], 3));
+        res.push(tf.concat([tf.cast(a, 'int32'), tf.cast(c, 'int32')], 2));
+        res.push(tf.cast(tf.concat([tf.greater(a, 0), tf.greater(c, 0)], 3), 'float32'));
+        res.push(tf.concat([a, tf.zeros([3, 4, 5, 0]), c], 3));
+        return res.map((r) => tf.reshape(tf.cast(r, 'float32'), [-1]));
+      });
+      const data = await Promise.all(outs.map(async (o) => Array.from(await o.data())));
+      tf.dispose(outs);
+      return data;
+    };
+    const cpu = await run('cpu');
+    expect(await run('wasm')).toEqual(cpu);
   });
 
   it('slices on wasm leak no tensors or bytes', async () => {

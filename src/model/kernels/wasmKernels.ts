@@ -7,7 +7,7 @@
  *   ~25× slower than Conv2D at the same size; here one XNNPACK conv of dy by the flipped, transposed filter
  *   per output phase of the stride (wasmConvTranspose.ts);
  * - `UnsortedSegmentSum` (the gradient of gather), as a typed-array loop;
- * - `Slice`, `SplitV`, `Unpack`, `StridedSlice`: fewer, longer copies (wasmSlice.ts);
+ * - `Slice`, `SplitV`, `Unpack`, `StridedSlice`, `Concat`: fewer, longer copies (wasmSlice.ts);
  * - `Identity`: shares the buffer instead of copying it.
  * Intermediates are released with the backend's disposeData (an earlier stand-in leaked ~30 MB per step).
  */
@@ -147,9 +147,10 @@ export function registerWasmTrainingKernels(): void {
   const originalIdentity = builtin('Identity');
   tf.unregisterKernel('Identity', 'wasm');
   tf.registerKernel({ ...originalIdentity, kernelFunc: (args) => (args.inputs.x?.dtype === 'string' ? originalIdentity.kernelFunc(args) : identity(args)) });
-  const originals = { Slice: builtin('Slice'), SplitV: builtin('SplitV'), Unpack: builtin('Unpack'), StridedSlice: builtin('StridedSlice') };
-  const faster = wasmSliceKernels({ slice: originals.Slice.kernelFunc, stridedSlice: originals.StridedSlice.kernelFunc });
-  for (const name of ['Slice', 'SplitV', 'Unpack', 'StridedSlice'] as const) {
+  const names = ['Slice', 'SplitV', 'Unpack', 'StridedSlice', 'Concat'] as const;
+  const originals = Object.fromEntries(names.map((name) => [name, builtin(name)])) as Record<(typeof names)[number], tf.KernelConfig>;
+  const faster = wasmSliceKernels({ slice: originals.Slice.kernelFunc, stridedSlice: originals.StridedSlice.kernelFunc, concat: originals.Concat.kernelFunc });
+  for (const name of names) {
     tf.unregisterKernel(name, 'wasm');
     // Keeps the built-in's setupFunc: the strided path of StridedSlice still calls its C++ function.
     tf.registerKernel({ ...originals[name], kernelFunc: faster[name] });
