@@ -1,6 +1,7 @@
 /**
- * The training kernels registered for tfjs-wasm (Conv2DBackpropFilter, UnsortedSegmentSum) against the cpu
- * backend's own kernels on the same inputs, and without leaking backend memory.
+ * The kernels registered for tfjs-wasm (Conv2DBackpropFilter, Conv2DBackpropInput, UnsortedSegmentSum, and the
+ * Slice/SplitV/Unpack/StridedSlice/Concat/Identity replacements) against the cpu backend's own kernels on the
+ * same inputs, and without leaking backend memory.
  */
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
@@ -15,6 +16,10 @@ const CASES: Case[] = [
   { x: [3, 7, 6, 2], f: [1, 1, 2, 4], stride: 1, pad: 'valid' },
   { x: [1, 10, 10, 2], f: [4, 4, 2, 3], stride: 2, pad: 1 },
   { x: [2, 8, 8, 3], f: [3, 3, 3, 2], stride: 2, pad: 'same' },
+  // 1×1, stride 1, unpadded: the matmul path, with CI < CO and CI > CO; then 1×1 off that path.
+  { x: [1, 1, 300, 5], f: [1, 1, 5, 9], stride: 1, pad: 'valid' },
+  { x: [2, 5, 7, 6], f: [1, 1, 6, 3], stride: 1, pad: 'same' },
+  { x: [2, 6, 6, 3], f: [1, 1, 3, 4], stride: 2, pad: 'valid' },
 ];
 
 const rand = (n: number, seed: number) => Float32Array.from(new MT19937(seed).rand(n), (u) => 2 * u - 1);
@@ -66,11 +71,14 @@ describe('wasm training kernels', () => {
     expect(cpu[1 * 4]).toBe(0); // row 1 is never gathered
   });
 
-  it('leaks no backend memory over repeated weight gradients', async () => {
+  it('leaks no backend memory over repeated weight and input gradients', async () => {
     await useBackend('wasm');
     const xt = tf.tensor4d(rand(2 * 16 * 16 * 8, 1), [2, 16, 16, 8]);
     const ft = tf.tensor4d(rand(3 * 3 * 8 * 8, 2), [3, 3, 8, 8]);
-    const step = () => tf.tidy(() => tf.grad((ff: tf.Tensor) => tf.sum(tf.conv2d(xt, ff as tf.Tensor4D, 2, 'same')))(ft)).dispose();
+    const f1 = tf.tensor4d(rand(8 * 3, 3), [1, 1, 8, 3]);
+    const f2 = tf.tensor4d(rand(8 * 12, 4), [1, 1, 8, 12]);
+    const step = () =>
+      tf.tidy(() => [ft, f1, f2].flatMap((f) => tf.grads((xx: tf.Tensor, ff: tf.Tensor) => tf.sum(tf.conv2d(xx as tf.Tensor4D, ff as tf.Tensor4D, f === ft ? 2 : 1, 'same')))([xt, f]))).forEach((g) => g.dispose());
     step();
     const before = tf.memory();
     for (let i = 0; i < 20; i++) step();
@@ -78,17 +86,25 @@ describe('wasm training kernels', () => {
     expect(after.numTensors).toBe(before.numTensors);
     expect(after.numDataBuffers).toBe(before.numDataBuffers);
     expect(after.numBytes).toBe(before.numBytes);
-    tf.dispose([xt, ft]);
+    tf.dispose([xt, ft, f1, f2]);
   });
 });
 
 describe('wasm Conv2DBackpropInput (XNNPACK replacement)', () => {
-  const cases: { x: number[]; f: number[]; stride: number; pad: 'same' | 'valid' | number }[] = [
+  const cases: { x: number[]; f: number[]; stride: number | [number, number]; pad: 'same' | 'valid' | number }[] = [
     { x: [2, 8, 8, 3], f: [3, 3, 3, 5], stride: 1, pad: 'same' },
     { x: [2, 9, 9, 4], f: [3, 3, 4, 2], stride: 2, pad: 'valid' },
     { x: [1, 10, 10, 2], f: [4, 4, 2, 3], stride: 2, pad: 1 },
     { x: [2, 8, 7, 3], f: [3, 3, 3, 2], stride: 2, pad: 'same' },
     { x: [3, 7, 6, 2], f: [1, 1, 2, 4], stride: 1, pad: 'valid' },
+    // Padding wider than the 1×1 filter (columns that fall outside), and dy with ≥ 32 channels at stride 2.
+    { x: [2, 5, 6, 3], f: [1, 1, 3, 4], stride: 2, pad: 1 },
+    { x: [2, 5, 6, 3], f: [1, 1, 3, 4], stride: 1, pad: 1 },
+    { x: [1, 7, 7, 5], f: [3, 3, 5, 33], stride: 2, pad: 'same' },
+    // Stride 3 with a 2×2 filter: a phase no tap reaches (zeros); unequal strides; a wide padding at stride 2.
+    { x: [2, 7, 8, 3], f: [2, 2, 3, 4], stride: 3, pad: 'valid' },
+    { x: [1, 9, 6, 2], f: [3, 3, 2, 3], stride: [2, 1], pad: 'same' },
+    { x: [1, 6, 7, 2], f: [3, 2, 2, 3], stride: 2, pad: 3 },
   ];
   for (const [i, c] of cases.entries()) {
     it(`input gradient equals cpu: x [${c.x}], filter [${c.f}], stride ${c.stride}, pad ${c.pad}`, async () => {
@@ -97,8 +113,12 @@ describe('wasm Conv2DBackpropInput (XNNPACK replacement)', () => {
       const run = () => {
         const xt = tf.tensor4d(x, c.x as [number, number, number, number]);
         const ft = tf.tensor4d(f, c.f as [number, number, number, number]);
-        const g = tf.grad((xx: tf.Tensor) => tf.sum(tf.square(tf.conv2d(xx as tf.Tensor4D, ft, c.stride, c.pad))))(xt);
-        tf.dispose([xt, ft]);
+        // Random output weights rather than a square: dy is then nonzero where the forward read only padding,
+        // so a misplaced copy of it into the stuffed gradient shows.
+        const y = tf.conv2d(xt, ft, c.stride, c.pad);
+        const r = tf.tensor4d(rand(y.size, 90 + i), y.shape);
+        const g = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(xx as tf.Tensor4D, ft, c.stride, c.pad), r)))(xt);
+        tf.dispose([xt, ft, y, r]);
         return g;
       };
       const cpu = await onBackend('cpu', run);
@@ -135,5 +155,116 @@ describe('denseRows (1×1 Conv2D on wasm for many rows)', () => {
     const d = maxAbsDiff(await onBackend('wasm', run), await onBackend('cpu', run));
     expect(d.scale).toBeGreaterThan(1);
     expect(d.diff).toBeLessThan(1e-4 * d.scale);
+  });
+});
+
+describe('wasm Slice, SplitV, Unpack, StridedSlice (merged-axes copies)', () => {
+  const SLICES: { shape: number[]; begin: number[]; size: number[] }[] = [
+    { shape: [7], begin: [2], size: [4] },
+    { shape: [5, 6], begin: [1, 2], size: [3, 3] },
+    { shape: [5, 6], begin: [0, 1], size: [5, 1] },
+    { shape: [2, 67, 65, 3], begin: [0, 1, 2, 0], size: [2, 64, 62, 3] },
+    { shape: [2, 9, 35, 40], begin: [1, 0, 3, 0], size: [1, 9, 32, 40] },
+    { shape: [8, 24, 4], begin: [0, 12, 0], size: [8, 12, 4] },
+    { shape: [3, 4, 5, 6], begin: [1, 1, 1, 1], size: [2, 2, 3, 4] },
+    { shape: [3, 4, 5, 6], begin: [2, 0, 0, 0], size: [1, 4, 5, 6] }, // contiguous
+    { shape: [2, 3, 1, 4, 5, 2], begin: [1, 0, 0, 2, 1, 0], size: [1, 3, 1, 2, 4, 1] }, // rank 6
+    { shape: [2, 3, 4, 5, 2], begin: [0, 1, 0, 0, 0], size: [2, 1, 4, 5, 2] },
+    { shape: [3, 4], begin: [1, 0], size: [0, 4] }, // empty
+  ];
+
+  for (const c of SLICES)
+    for (const dtype of ['float32', 'int32', 'bool'] as const) {
+      it(`Slice ${dtype} [${c.shape}] begin [${c.begin}] size [${c.size}] equals cpu`, async () => {
+        const n = size(c.shape);
+        const vals = Array.from({ length: n }, (_, i) => (dtype === 'bool' ? (i * 7) % 3 === 0 : dtype === 'int32' ? i * 3 - 50 : i * 0.25 - 3));
+        const run = async (b: 'cpu' | 'wasm') => {
+          await useBackend(b);
+          const x = tf.tensor(vals as number[], c.shape, dtype);
+          const y = tf.slice(x, c.begin, c.size);
+          const out = { shape: y.shape, data: Array.from(await y.data()) };
+          tf.dispose([x, y]);
+          return out;
+        };
+        const cpu = await run('cpu');
+        expect(await run('wasm')).toEqual(cpu);
+      });
+    }
+
+  it('split, unstack, stridedSlice and concat gradients equal cpu', async () => {
+    const x = rand(4 * 6 * 5 * 3, 70);
+    const run = async (b: 'cpu' | 'wasm') => {
+      await useBackend(b);
+      const before = tf.memory().numTensors;
+      const outs = tf.tidy(() => {
+        const t = tf.tensor4d(x, [4, 6, 5, 3]);
+        const parts = [
+          ...tf.split(t, [1, 3, 2], 1),
+          ...tf.split(t, 3, 3),
+          ...tf.unstack(t, 2),
+          ...tf.unstack(t, 0),
+          tf.stridedSlice(t, [1, 2, 0, 1], [3, 5, 5, 3], [1, 1, 1, 1]),
+          tf.stridedSlice(t, [0, 1, 0, 0], [4, 2, 5, 3], [1, 1, 1, 1], 0, 0, 0, 0, 2), // shrinks axis 1
+          tf.stridedSlice(t, [0, 0, 4, 0], [4, 6, 0, 3], [1, 2, -2, 1]), // strided: the C++ path
+          tf.stridedSlice(tf.cast(t, 'int32'), [1, 0, 1, 0], [3, 6, 4, 2], [1, 1, 1, 1]),
+        ];
+        // Gradients through slices and concat (whose gradient is a split).
+        const w = tf.tensor4d(rand(4 * 6 * 2 * 3, 71), [4, 6, 2, 3]);
+        const f = (a: tf.Tensor) => {
+          const a4 = a as tf.Tensor4D;
+          const cat = tf.concat([tf.slice(a4, [0, 0, 3, 0], [-1, -1, 2, -1]), tf.slice(a4, [0, 0, 0, 0], [-1, -1, 2, -1])], 0);
+          return tf.sum(tf.mul(tf.square(cat), tf.concat([w, w], 0)));
+        };
+        const g = tf.grad(f)(t);
+        return [...parts, g].map((p) => tf.reshape(tf.cast(p, 'float32'), [-1]));
+      });
+      const data = await Promise.all(outs.map(async (o) => Array.from(await o.data())));
+      tf.dispose(outs);
+      expect(tf.memory().numTensors).toBe(before);
+      return data;
+    };
+    const cpu = await run('cpu');
+    const wasm = await run('wasm');
+    expect(wasm.length).toBe(cpu.length);
+    for (let i = 0; i < cpu.length; i++) {
+      const d = maxAbsDiff(wasm[i], cpu[i]);
+      expect(d.diff, `output ${i}`).toBeLessThan(1e-6 * Math.max(1, d.scale));
+    }
+  });
+
+  it('concat (every axis, short and long rows, int32 and bool, an empty input) equals cpu', async () => {
+    const run = async (be: 'cpu' | 'wasm') => {
+      await useBackend(be);
+      const outs = tf.tidy(() => {
+        const a = tf.tensor4d(rand(3 * 4 * 5 * 40, 80), [3, 4, 5, 40]);
+        const c = tf.tensor4d(rand(3 * 4 * 5 * 40, 81), [3, 4, 5, 40]);
+        const res: tf.Tensor[] = [];
+        for (let axis = 0; axis < 4; axis++) res.push(tf.concat([a, c, a], axis));
+        res.push(tf.concat([tf.slice(a, [0, 0, 0, 0], [-1, -1, -1, 3]), tf.slice(c, [0, 0, 0, 0], [-1, -1, -1, 5])], 3));
+        res.push(tf.concat([tf.cast(a, 'int32'), tf.cast(c, 'int32')], 2));
+        res.push(tf.cast(tf.concat([tf.greater(a, 0), tf.greater(c, 0)], 3), 'float32'));
+        res.push(tf.concat([a, tf.zeros([3, 4, 5, 0]), c], 3));
+        return res.map((r) => tf.reshape(tf.cast(r, 'float32'), [-1]));
+      });
+      const data = await Promise.all(outs.map(async (o) => Array.from(await o.data())));
+      tf.dispose(outs);
+      return data;
+    };
+    const cpu = await run('cpu');
+    expect(await run('wasm')).toEqual(cpu);
+  });
+
+  it('slices on wasm leak no tensors or bytes', async () => {
+    await useBackend('wasm');
+    const t = tf.tensor3d(rand(6 * 7 * 8, 72), [6, 7, 8]);
+    const step = () => tf.tidy(() => tf.sum(tf.add(tf.slice(t, [1, 2, 3], [4, 4, 4]), tf.stack(tf.unstack(tf.slice(t, [0, 0, 0], [4, 4, 4]), 1), 1))).dataSync());
+    step();
+    const before = tf.memory();
+    for (let i = 0; i < 10; i++) step();
+    const after = tf.memory();
+    expect(after.numTensors).toBe(before.numTensors);
+    expect(after.numBytes).toBe(before.numBytes);
+    expect(tf.getBackend()).toBe('wasm');
+    t.dispose();
   });
 });

@@ -1,26 +1,36 @@
 /**
  * Kernels tfjs-backend-wasm 4.22 lacks or runs slowly, which training needs:
  * - `Conv2DBackpropFilter` (every conv weight gradient), computed as one dilated Conv2D of the input by the
- *   output gradient with batch and channels swapped, so it runs in XNNPACK rather than in JavaScript;
+ *   output gradient with batch and channels swapped, so it runs in XNNPACK rather than in JavaScript (1×1
+ *   filters as one matmul);
  * - `Conv2DBackpropInput` (every conv input gradient, and conv2dTranspose): the built-in one is a plain loop
- *   ~25× slower than Conv2D at the same size; here the output gradient is zero-stuffed by the stride and
- *   padded, then convolved with the flipped, transposed filter by XNNPACK;
- * - `UnsortedSegmentSum` (the gradient of gather), as a typed-array loop.
+ *   ~25× slower than Conv2D at the same size; here one XNNPACK conv of dy by the flipped, transposed filter
+ *   per output phase of the stride (wasmConvTranspose.ts);
+ * - `UnsortedSegmentSum` (the gradient of gather), as a typed-array loop;
+ * - `Slice`, `SplitV`, `Unpack`, `StridedSlice`, `Concat`: fewer, longer copies (wasmSlice.ts);
+ * - `Identity`: shares the buffer instead of copying it.
  * Intermediates are released with the backend's disposeData (an earlier stand-in leaked ~30 MB per step).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { backend_util, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import { wasmSliceKernels } from './wasmSlice';
+import { phasedBackpropInput } from './wasmConvTranspose';
+import { runWasm, type WasmBackendLike } from './wasmRun';
 
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array;
-  disposeData(id: object): boolean;
-}
-
-function runWasm(name: string, backend: WasmBackendLike, inputs: Record<string, TensorInfo>, attrs: object): TensorInfo {
-  const k = tf.getKernel(name, 'wasm');
-  if (!k) throw new Error(`wasm kernel ${name} is missing`);
-  return k.kernelFunc({ inputs, backend: backend as never, attrs: attrs as NamedAttrMap }) as TensorInfo;
+/**
+ * dW of a 1×1, stride-1, unpadded conv (the dense layers over many rows): xᵀ·dy over rows = N·H·W, as one
+ * transpose and one matmul with the rows as the reduction; the dilated-conv route below runs it as a conv
+ * with a filter as wide as the rows, 1.3–2× slower on fresh tensors. (Transposing dy instead, when CO < CI,
+ * measured no faster: XNNPACK then packs the larger x as the matmul's weights.)
+ */
+function pointwiseFilterGrad(b: WasmBackendLike, x: TensorInfo, dy: TensorInfo): TensorInfo {
+  const [ci, co] = [x.shape[3], dy.shape[3]];
+  const rows = x.shape[0] * x.shape[1] * x.shape[2];
+  // Reshapes are views on the same dataId: kernels only read them, so they need no reference of their own.
+  const xt = runWasm('Transpose', b, { x: { ...x, shape: [rows, ci] } }, { perm: [1, 0] });
+  const prod = runWasm('BatchMatMul', b, { a: { ...xt, shape: [1, ci, rows] }, b: { ...dy, shape: [1, rows, co] } }, { transposeA: false, transposeB: false });
+  b.disposeData(xt.dataId);
+  return { ...prod, shape: [1, 1, ci, co] };
 }
 
 const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
@@ -37,6 +47,8 @@ const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
   const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
   const [kh, kw] = [info.filterHeight, info.filterWidth];
   const { top, left } = info.padInfo;
+  if (kh === 1 && kw === 1 && info.strideHeight === 1 && info.strideWidth === 1 && top === 0 && left === 0 && info.outHeight === info.inHeight && info.outWidth === info.inWidth)
+    return pointwiseFilterGrad(b, x, dy);
   // dW[i, j, ci, co] = Σ_{b, oh, ow} x[b, oh·sh + i − top, ow·sw + j − left, ci] · dy[b, oh, ow, co]:
   // a conv of x viewed as [CI, H, W, B] by dy viewed as [OH, OW, B, CO], dilated by the forward stride.
   const bottom = Math.max(0, kh - 1 + (info.outHeight - 1) * info.strideHeight + 1 - info.inHeight - top);
@@ -79,41 +91,7 @@ const conv2DBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
   if (dataFormat === 'NCHW') throw new Error('Conv2DBackpropInput (wasm): NHWC only');
   const fshape = filter.shape as [number, number, number, number];
   const info = backend_util.computeConv2DInfo(inputShape, fshape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
-  const [kh, kw, ci, co] = fshape;
-  const [n, h, w] = inputShape;
-  const [oh, ow] = [dy.shape[1], dy.shape[2]];
-  const [sh, sw] = [info.strideHeight, info.strideWidth];
-  // dx[i] = Σ_k dyStuffed[i + top − k] · W[k]: a valid correlation of the stuffed, padded dy with the flipped W.
-  const beforeH = kh - 1 - info.padInfo.top;
-  const beforeW = kw - 1 - info.padInfo.left;
-  const ph = h + kh - 1;
-  const pw = w + kw - 1;
-  const stuffed = b.makeOutput([n, ph, pw, co], 'float32');
-  const flipped = b.makeOutput([kh, kw, co, ci], 'float32');
-  const sv = b.typedArrayFromHeap(stuffed) as Float32Array;
-  const fv = b.typedArrayFromHeap(flipped) as Float32Array;
-  const dv = b.typedArrayFromHeap(dy) as Float32Array;
-  const wv = b.typedArrayFromHeap(filter) as Float32Array;
-  sv.fill(0);
-  for (let bi = 0; bi < n; bi++)
-    for (let y = 0; y < oh; y++) {
-      const py = beforeH + y * sh;
-      if (py < 0 || py >= ph) continue;
-      for (let x = 0; x < ow; x++) {
-        const px = beforeW + x * sw;
-        if (px < 0 || px >= pw) continue;
-        const src = ((bi * oh + y) * ow + x) * co;
-        sv.set(dv.subarray(src, src + co), ((bi * ph + py) * pw + px) * co);
-      }
-    }
-  for (let y = 0; y < kh; y++)
-    for (let x = 0; x < kw; x++)
-      for (let i = 0; i < ci; i++)
-        for (let o = 0; o < co; o++) fv[((y * kw + x) * co + o) * ci + i] = wv[(((kh - 1 - y) * kw + (kw - 1 - x)) * ci + i) * co + o];
-  const out = runWasm('Conv2D', b, { x: stuffed, filter: flipped }, { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: 1 });
-  b.disposeData(stuffed.dataId);
-  b.disposeData(flipped.dataId);
-  return out;
+  return phasedBackpropInput(b, dy, filter, inputShape, [info.strideHeight, info.strideWidth], [info.padInfo.top, info.padInfo.left]);
 };
 
 const unsortedSegmentSum: KernelFunc = ({ inputs, backend, attrs }) => {
@@ -138,6 +116,17 @@ const unsortedSegmentSum: KernelFunc = ({ inputs, backend, attrs }) => {
   return out;
 };
 
+/**
+ * Identity as a shared reference, as the cpu and webgl backends do: the engine clones every tensor it saves for
+ * the backward pass (~3,900 clones per training step), and the built-in wasm Identity copies each one. Tensors
+ * are immutable and the wasm backend counts references per dataId (Reshape already shares), so sharing is safe.
+ */
+const identity: KernelFunc = ({ inputs, backend }) => {
+  const x = inputs.x as TensorInfo;
+  (backend as unknown as { incRef(id: object): void }).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+};
+
 let registered = false;
 
 /** Registers the kernels above for 'wasm' (idempotent); called by the Node set-up of the wasm backend. */
@@ -150,4 +139,20 @@ export function registerWasmTrainingKernels(): void {
   if (tf.getKernel('Conv2DBackpropInput', 'wasm')) tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
   tf.registerKernel({ kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: conv2DBackpropInput });
   if (!tf.getKernel('UnsortedSegmentSum', 'wasm')) tf.registerKernel({ kernelName: 'UnsortedSegmentSum', backendName: 'wasm', kernelFunc: unsortedSegmentSum });
+  const builtin = (name: string) => {
+    const k = tf.getKernel(name, 'wasm');
+    if (!k) throw new Error(`wasm kernel ${name} is missing: import '@tensorflow/tfjs-backend-wasm' first`);
+    return k;
+  };
+  const originalIdentity = builtin('Identity');
+  tf.unregisterKernel('Identity', 'wasm');
+  tf.registerKernel({ ...originalIdentity, kernelFunc: (args) => (args.inputs.x?.dtype === 'string' ? originalIdentity.kernelFunc(args) : identity(args)) });
+  const names = ['Slice', 'SplitV', 'Unpack', 'StridedSlice', 'Concat'] as const;
+  const originals = Object.fromEntries(names.map((name) => [name, builtin(name)])) as Record<(typeof names)[number], tf.KernelConfig>;
+  const faster = wasmSliceKernels({ slice: originals.Slice.kernelFunc, stridedSlice: originals.StridedSlice.kernelFunc, concat: originals.Concat.kernelFunc });
+  for (const name of names) {
+    tf.unregisterKernel(name, 'wasm');
+    // Keeps the built-in's setupFunc: the strided path of StridedSlice still calls its C++ function.
+    tf.registerKernel({ ...originals[name], kernelFunc: faster[name] });
+  }
 }
