@@ -12,7 +12,7 @@ import backgroundWgsl from './wgsl/background.wgsl?raw';
 import fineSamplesWgsl from './wgsl/fineSamples.wgsl?raw';
 import raymarchWgsl from './wgsl/raymarch.wgsl?raw';
 
-export const FLAGS = { det: 1, ignoreBg: 2, bgOnly: 4, whiteBack: 8, occupancy: 16, bgModel: 32, inject: 64 } as const;
+export const FLAGS = { det: 1, ignoreBg: 2, bgOnly: 4, whiteBack: 8, occupancy: 16, bgModel: 32, inject: 64, interpolate: 128 } as const;
 
 /** Bytes of the WGSL `Frame` uniform struct. */
 const FRAME_BYTES = 144;

@@ -9,15 +9,16 @@
 // samples bracketing it when both were decoded, they are at most half a texel apart, and they agree — density
 // difference × gap ≤ TAU_SIGMA (optical depth) and, weighted by the bracket's opacity min(1, σ·gap), colour
 // difference ≤ TAU_RGB (raw) — otherwise it is decoded. Samples in empty occupancy cells are never decoded.
-// Without skipping every sample is decoded, in the same order of random draws, so the image is unchanged.
+// Without FLAG_INTERPOLATE (set only with skipping) every sample is decoded, in the same order of random
+// draws, so the image is unchanged.
 //
 // Uses from raymarch.wgsl: frame, occupancy, pcg, linspaceAt, occupied, softplus, evals, EMPTY, flags.
 
-const FINE_BLOCK = 4u;
+const FINE_BLOCK = 8u;
 /// Largest gap interpolated across: half a tri-plane texel in world units.
 const INTERP_GAP = CUBE_SCALE / f32(PLANE_RES - 1u);
-const TAU_SIGMA = 0.02;
-const TAU_RGB = 0.02;
+const TAU_SIGMA = 0.2;
+const TAU_RGB = 0.05;
 
 var<private> fineCursor: u32;
 var<private> blockZ: array<f32, FINE_BLOCK + 1u>;
@@ -90,7 +91,7 @@ fn ensureFine(k: u32, o: vec3f, d: vec3f, zc: ptr<function, array<f32, MAX_COARS
   blockLast = min(FINE_BLOCK, K - 1u - k);
   for (var j = 1u; j <= blockLast; j++) { blockZ[j] = fineDepth(k + j, zc, cdf, injBase); }
   decodeEntry(blockLast, o + d * blockZ[blockLast]);
-  let interpolate = (frame.flags & FLAG_OCCUPANCY) != 0u;
+  let interpolate = (frame.flags & FLAG_INTERPOLATE) != 0u;
   // Bisection: at each level the entries at odd multiples of `step` are filled from their two neighbours at
   // even multiples (or the last entry), which the previous level filled.
   for (var step = FINE_BLOCK / 2u; step >= 1u; step /= 2u) {

@@ -13,7 +13,8 @@
 // Empty-space skipping (FLAG_OCCUPANCY): samples inside cells that the occupancy grid marks empty are not
 // decoded (σ taken as 0); samples outside the scene box are skipped when the decoder's density of the zero
 // feature is negligible (frame.outsideEmpty); coarse decoding and marching stop once T < T_EPS, and the
-// background is not evaluated behind an opaque foreground.
+// background is not evaluated behind an opaque foreground. With FLAG_INTERPOLATE too, fine samples on smooth
+// stretches are interpolated from their decoded neighbours (fineSamples.wgsl) instead of decoded.
 //
 // Injected depths (FLAG_INJECT, never with FLAG_OCCUPANCY): the S coarse and K fine depths of each pixel (fine
 // ones sorted per ray) are read, as f32 bits, from the occupancy binding instead of being drawn — to reproduce a
@@ -42,6 +43,7 @@ const FLAG_WHITE_BACK = 8u;
 const FLAG_OCCUPANCY = 16u;
 const FLAG_BG_MODEL = 32u;
 const FLAG_INJECT = 64u;
+const FLAG_INTERPOLATE = 128u;
 
 @group(0) @binding(0) var<uniform> frame: Frame;
 @group(0) @binding(1) var<storage, read> planes: array<f32>;
