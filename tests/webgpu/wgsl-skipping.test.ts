@@ -13,7 +13,7 @@ import { WgslRenderer } from '../../src/render/wgslRenderer';
 import { renderReference } from '../../src/render/reference';
 
 /** Measured ratio of decoder evaluations with / without fine-sample interpolation on these views, plus margin. */
-const INTERP_BOUND = 0.95;
+const INTERP_BOUND = 0.75; // measured 0.63 and 0.65 (2026-11-25)
 
 const rgbOf = (rgba: Float32Array) => rgba.filter((_, i) => i % 4 !== 3);
 
@@ -59,9 +59,9 @@ describe('empty-space skipping and progressive refinement (structured scene)', (
       const naive = cfg.samples.coarse + cfg.samples.fine;
       expect(full.evalsPerPixel).toBe(naive);
       expect(psnr(rgbOf(skip.rgba), rgbOf(full.rgba))).toBeGreaterThanOrEqual(40);
-      // The object covers about a quarter of the view; rays that hit it still spend their fine samples at the
-      // surface, so the saving is about 6× here (the benchmark reports it per view).
-      expect(skip.evalsPerPixel).toBeLessThanOrEqual(naive / 5);
+      // The object covers about a quarter of the view; with fine samples interpolated on smooth stretches at the
+      // surface, 4.93 and 4.94 evaluations per pixel were measured on these two views (2026-11-25): bound 48 / 8 = 6.
+      expect(skip.evalsPerPixel).toBeLessThanOrEqual(naive / 8);
       // Interpolating fine samples on smooth stretches (fineSamples.wgsl) keeps the picture and decodes fewer.
       r.render(cam, { ...opts, skipping: true, interpolateFine: false });
       const decodedAll = await r.read();
