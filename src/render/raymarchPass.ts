@@ -9,9 +9,10 @@ import { shaderPrelude } from './shaderPrelude';
 import type { Camera, Patch } from './camera';
 import triplaneWgsl from './wgsl/triplane.wgsl?raw';
 import backgroundWgsl from './wgsl/background.wgsl?raw';
+import fineSamplesWgsl from './wgsl/fineSamples.wgsl?raw';
 import raymarchWgsl from './wgsl/raymarch.wgsl?raw';
 
-export const FLAGS = { det: 1, ignoreBg: 2, bgOnly: 4, whiteBack: 8, occupancy: 16, bgModel: 32, inject: 64 } as const;
+export const FLAGS = { det: 1, ignoreBg: 2, bgOnly: 4, whiteBack: 8, occupancy: 16, bgModel: 32, inject: 64, interpolate: 128 } as const;
 
 /** Bytes of the WGSL `Frame` uniform struct. */
 const FRAME_BYTES = 144;
@@ -61,7 +62,7 @@ export class RaymarchPass {
   ) {}
 
   static source(cfg: ModelConfig, maxCoarse: number): string {
-    return [shaderPrelude(cfg, { maxCoarse }), triplaneWgsl, backgroundWgsl, raymarchWgsl].join('\n');
+    return [shaderPrelude(cfg, { maxCoarse }), triplaneWgsl, backgroundWgsl, fineSamplesWgsl, raymarchWgsl].join('\n');
   }
 
   static async create(device: GPUDevice, cfg: ModelConfig, maxCoarse: number): Promise<RaymarchPass> {

@@ -44,6 +44,8 @@ export interface WgslRenderOptions {
   whiteBack?: boolean;
   /** Empty-space skipping with the occupancy grid and early ray termination. */
   skipping?: boolean;
+  /** With skipping: interpolate fine samples on smooth stretches instead of decoding them (default true). */
+  interpolateFine?: boolean;
   patch?: Patch;
   /** Weight of this frame in the accumulation buffer (1 = replace, 1/(n+1) = running mean). */
   blend?: number;
@@ -171,6 +173,7 @@ export class WgslRenderer {
       (o.bgOnly ? FLAGS.bgOnly : 0) |
       ((o.whiteBack ?? cfg.camera.whiteBack) ? FLAGS.whiteBack : 0) |
       (o.skipping ? FLAGS.occupancy : 0) |
+      (o.skipping && (o.interpolateFine ?? true) ? FLAGS.interpolate : 0) |
       (bgModel ? FLAGS.bgModel : 0) |
       (o.inject ? FLAGS.inject : 0);
     const coarse = o.coarse ?? cfg.samples.coarse;

@@ -12,6 +12,9 @@ import { cameraFromAngles } from '../../src/render/camera';
 import { WgslRenderer } from '../../src/render/wgslRenderer';
 import { renderReference } from '../../src/render/reference';
 
+/** Measured ratio of decoder evaluations with / without fine-sample interpolation on these views, plus margin. */
+const INTERP_BOUND = 0.75; // measured 0.63 and 0.65 (2026-11-25)
+
 const rgbOf = (rgba: Float32Array) => rgba.filter((_, i) => i % 4 !== 3);
 
 describe('empty-space skipping and progressive refinement (structured scene)', () => {
@@ -56,9 +59,15 @@ describe('empty-space skipping and progressive refinement (structured scene)', (
       const naive = cfg.samples.coarse + cfg.samples.fine;
       expect(full.evalsPerPixel).toBe(naive);
       expect(psnr(rgbOf(skip.rgba), rgbOf(full.rgba))).toBeGreaterThanOrEqual(40);
-      // The object covers about a quarter of the view; rays that hit it still spend their fine samples at the
-      // surface, so the saving is about 6× here (the benchmark reports it per view).
-      expect(skip.evalsPerPixel).toBeLessThanOrEqual(naive / 5);
+      // The object covers about a quarter of the view; with fine samples interpolated on smooth stretches at the
+      // surface, 4.93 and 4.94 evaluations per pixel were measured on these two views (2026-11-25): bound 48 / 8 = 6.
+      expect(skip.evalsPerPixel).toBeLessThanOrEqual(naive / 8);
+      // Interpolating fine samples on smooth stretches (fineSamples.wgsl) keeps the picture and decodes fewer.
+      r.render(cam, { ...opts, skipping: true, interpolateFine: false });
+      const decodedAll = await r.read();
+      console.log(`yaw ${yaw}: evals/pixel ${skip.evalsPerPixel.toFixed(2)} (without interpolation ${decodedAll.evalsPerPixel.toFixed(2)}), PSNR ${psnr(rgbOf(skip.rgba), rgbOf(full.rgba)).toFixed(1)} dB (${psnr(rgbOf(decodedAll.rgba), rgbOf(full.rgba)).toFixed(1)} dB)`);
+      expect(psnr(rgbOf(decodedAll.rgba), rgbOf(full.rgba))).toBeGreaterThanOrEqual(40);
+      expect(skip.evalsPerPixel).toBeLessThanOrEqual(INTERP_BOUND * decodedAll.evalsPerPixel);
       // the object is in view: some pixels are opaque, some see the background
       const op = full.rgba.filter((_, i) => i % 4 === 3);
       expect(Math.max(...op)).toBeGreaterThan(0.99);

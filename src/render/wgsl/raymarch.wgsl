@@ -13,7 +13,8 @@
 // Empty-space skipping (FLAG_OCCUPANCY): samples inside cells that the occupancy grid marks empty are not
 // decoded (σ taken as 0); samples outside the scene box are skipped when the decoder's density of the zero
 // feature is negligible (frame.outsideEmpty); coarse decoding and marching stop once T < T_EPS, and the
-// background is not evaluated behind an opaque foreground.
+// background is not evaluated behind an opaque foreground. With FLAG_INTERPOLATE too, fine samples on smooth
+// stretches are interpolated from their decoded neighbours (fineSamples.wgsl) instead of decoded.
 //
 // Injected depths (FLAG_INJECT, never with FLAG_OCCUPANCY): the S coarse and K fine depths of each pixel (fine
 // ones sorted per ray) are read, as f32 bits, from the occupancy binding instead of being drawn — to reproduce a
@@ -42,6 +43,7 @@ const FLAG_WHITE_BACK = 8u;
 const FLAG_OCCUPANCY = 16u;
 const FLAG_BG_MODEL = 32u;
 const FLAG_INJECT = 64u;
+const FLAG_INTERPOLATE = 128u;
 
 @group(0) @binding(0) var<uniform> frame: Frame;
 @group(0) @binding(1) var<storage, read> planes: array<f32>;
@@ -185,8 +187,6 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     // Merge coarse and fine samples in depth order and composite.
     var i = 0u;
     var k = 0u;
-    var cursor = 0u;
-    let nb = S - 2u;
     var havePrev = false;
     var prevZ = 0.0;
     var prevOut = vec4f(0.0);
@@ -194,24 +194,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     var fineReady = false;
     loop {
       // The next fine depth (drawn once per k: u must not be re-drawn while coarse samples are taken).
-      if (k < K && !fineReady && inject) {
-        zf = bitcast<f32>(occupancy[injBase + S + k]);
-        fineReady = true;
-      }
       if (k < K && !fineReady) {
-        var u: f32;
-        if (det) { u = linspaceAt(0.0, 1.0, k, K); }
-        else { u = (f32(k) + pcg()) / f32(K); }
-        while (cursor < S - 1u && cdf[cursor] < u) { cursor++; }
-        let below = select(cursor - 1u, 0u, cursor == 0u);
-        let above = min(cursor, nb);
-        let cb = cdf[below];
-        let ca = cdf[above];
-        let bb = 0.5 * (zc[below] + zc[below + 1u]);
-        let ba = 0.5 * (zc[above] + zc[above + 1u]);
-        var denom = ca - cb;
-        if (denom < 1e-5) { denom = 1.0; }
-        zf = bb + (u - cb) / denom * (ba - bb);
+        ensureFine(k, o, d, &zc, &cdf, injBase);
+        zf = blockZ[k - blockBase];
         fineReady = true;
       }
       if (i >= S && k >= K) { break; }
@@ -223,7 +208,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
         i++;
       } else {
         z = zf;
-        out = query(o + d * zf);
+        out = blockOut[k - blockBase];
         k++;
         fineReady = false;
       }
