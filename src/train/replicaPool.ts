@@ -105,7 +105,6 @@ export class ReplicaPool {
 
   /** Replica 0 writes the checkpoint and viewer weights (all replicas hold the same state). */
   async save(): Promise<void> {
-    const n = this.workers.length;
     const done = new Promise<void>((resolve, reject) => {
       if (this.failure) return reject(this.failure);
       this.onFail = reject;
@@ -117,7 +116,7 @@ export class ReplicaPool {
         }
       };
     });
-    this.send({ kind: 'save' }, this.workers.slice(0, Math.min(1, n)));
+    this.send({ kind: 'save' }, [this.workers[0]]);
     await done;
   }
 

@@ -20,8 +20,8 @@ const GRID = { cols: 8, rows: 4, zoom: 2 };
 let running = false;
 let stopAsked = false;
 
-function grid(images: Float32Array): Fig9Grid {
-  const g = sampleGrid(images, FIG9_TOY.resolution, GRID.cols, GRID.rows, GRID.zoom);
+function grid(images: Float32Array, cols = GRID.cols, rows = GRID.rows): Fig9Grid {
+  const g = sampleGrid(images, FIG9_TOY.resolution, cols, rows, GRID.zoom);
   return { width: g.width, height: g.height, rgba: new Uint8ClampedArray(g.rgba.buffer) };
 }
 
@@ -36,8 +36,7 @@ async function experiment(spec: Fig9Spec): Promise<void> {
   await initWorkerBackend();
   const data = toyDataset(FIG9_TOY);
   const real = datasetImagesRgb(data);
-  const rg = sampleGrid(real, FIG9_TOY.resolution, data.images.length, 1, GRID.zoom);
-  post({ type: 'real', grid: { width: rg.width, height: rg.height, rgba: new Uint8ClampedArray(rg.rgba.buffer) }, metrics: cornerMetrics(real, FIG9_TOY.resolution, FIG9_TOY) });
+  post({ type: 'real', grid: grid(real, data.images.length, 1), metrics: cornerMetrics(real, FIG9_TOY.resolution, FIG9_TOY) });
   // The same seed for both: the models start from the same weights and differ only by the patch filter.
   const trainers = FILTERS.map((f) => fig9Trainer(data, f, { batch: spec.batch, steps: spec.stepsPerModel, seed: spec.seed }));
   try {
