@@ -4,6 +4,7 @@
  * stream is derived from (seed, step), so a resumed run draws what an uninterrupted one would.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { ParamOptimizer } from './optimizer';
 import { validateConfig, type ModelConfig } from '../model/config';
 import { FileProblemError } from '../model/fileError';
 import type { DConfig } from './discriminator';
@@ -35,7 +36,7 @@ export interface CheckpointManifest {
   tensors: Entry[];
 }
 
-async function optimizerTensors(opt: tf.Optimizer, prefix: string): Promise<[string, tf.Tensor][]> {
+async function optimizerTensors(opt: ParamOptimizer, prefix: string): Promise<[string, tf.Tensor][]> {
   return (await opt.getWeights()).map((w, i) => [`${prefix}/${i}`, w.tensor]);
 }
 

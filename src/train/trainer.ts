@@ -19,6 +19,7 @@ import { discriminate, initDParams, type DConfig } from './discriminator';
 import { dLoss, gLoss, r1Penalty } from './losses';
 import { extractPatch, samplePatches, type PatchFilter, type PatchSchedule } from './patches';
 import { renderPatches } from './antialias';
+import { lerpVariables, makeAdam, type ParamOptimizer } from './optimizer';
 
 export interface TrainOptions {
   batch: number;
@@ -81,8 +82,8 @@ export class Trainer {
   readonly G: Record<string, tf.Variable>;
   readonly Gema: Record<string, tf.Variable>;
   readonly D: Record<string, tf.Variable>;
-  private readonly optG: tf.AdamOptimizer;
-  private readonly optD: tf.AdamOptimizer;
+  private readonly optG: ParamOptimizer;
+  private readonly optD: ParamOptimizer;
   private rng: MT19937;
   step = 0;
   imagesSeen = 0;
@@ -106,14 +107,14 @@ export class Trainer {
     this.Gema = Object.fromEntries(Object.entries(this.G).map(([k, v]) => [k, tf.variable(tf.clone(v), false)]));
     this.D = initDParams(dcfg, seed + 1);
     const c = t.r1Interval / (t.r1Interval + 1); // lazy regularisation: lr·c, β2^c
-    this.optG = tf.train.adam(t.lrG, 0, 0.99, 1e-8);
-    this.optD = tf.train.adam(t.lrD * c, 0, 0.99 ** c, 1e-8);
+    this.optG = makeAdam({ lr: t.lrG, beta1: 0, beta2: 0.99, eps: 1e-8 });
+    this.optD = makeAdam({ lr: t.lrD * c, beta1: 0, beta2: 0.99 ** c, eps: 1e-8 });
     this.rng = new MT19937(seed + 2);
   }
 
   private rand = () => this.rng.random();
 
-  get optimizers(): { G: tf.Optimizer; D: tf.Optimizer } {
+  get optimizers(): { G: ParamOptimizer; D: ParamOptimizer } {
     return { G: this.optG, D: this.optD };
   }
 
@@ -211,27 +212,26 @@ export class Trainer {
    * Applies a phase's gradients (averaged over the replicas, if any) and returns [loss, ...stats], also
    * averaged; disposes the gradients and the stat tensors.
    */
-  private async apply(phase: 'D' | 'G', opt: tf.Optimizer, vars: Record<string, tf.Variable>, g: { value: tf.Scalar; grads: tf.NamedTensorMap }, stats: tf.Tensor[]): Promise<number[]> {
+  private async apply(phase: 'D' | 'G', opt: ParamOptimizer, vars: Record<string, tf.Variable>, g: { value: tf.Scalar; grads: tf.NamedTensorMap }, stats: tf.Tensor[]): Promise<number[]> {
     const rep = this.replication;
+    const order = Object.values(vars);
     const scalars = [g.value, ...stats];
-    let grads = g.grads;
+    const grads = order.map((v) => g.grads[v.name]);
     let values: number[];
     if (!rep || rep.count === 1) {
-      opt.applyGradients(grads);
+      await opt.update(order, grads);
       values = await Promise.all(scalars.map(async (x) => (await x.data())[0]));
     } else {
-      const order = Object.values(vars);
-      const parts = await Promise.all([...order.map((v) => grads[v.name]), ...scalars].map((x) => x.data() as Promise<Float32Array>));
+      const parts = await Promise.all([...grads, ...scalars].map((x) => x.data() as Promise<Float32Array>));
+      tf.dispose(grads);
       const flat = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
       parts.reduce((o, p) => (flat.set(p, o), o + p.length), 0);
       const mean = await rep.reduce(phase, flat);
-      tf.dispose(Object.values(grads));
       let o = 0;
-      grads = Object.fromEntries(order.map((v) => [v.name, tf.tensor(mean.subarray(o, (o += v.size)), v.shape)]));
+      await opt.update(order, order.map((v) => mean.subarray(o, (o += v.size))));
       values = Array.from(mean.subarray(o));
-      opt.applyGradients(grads);
     }
-    tf.dispose([...Object.values(grads), ...scalars]);
+    tf.dispose(scalars);
     return values;
   }
 
@@ -246,9 +246,8 @@ export class Trainer {
   private updateEma(): void {
     const emaNimg = Math.min(this.t.emaImages, this.imagesSeen * this.t.emaRampup);
     const beta = 0.5 ** (this.t.batch / Math.max(emaNimg, 1e-8));
-    tf.tidy(() => {
-      for (const [k, v] of Object.entries(this.G)) this.Gema[k].assign(tf.add(v, tf.mul(tf.sub(this.Gema[k], v), beta)));
-    });
+    const keys = Object.keys(this.G);
+    lerpVariables(keys.map((k) => this.Gema[k]), keys.map((k) => this.G[k]), beta);
   }
 }
 
