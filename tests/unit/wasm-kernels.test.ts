@@ -1,6 +1,6 @@
 /**
  * The kernels registered for tfjs-wasm (Conv2DBackpropFilter, Conv2DBackpropInput, UnsortedSegmentSum, and the
- * Slice/SplitV/Unpack/StridedSlice/Concat/Identity replacements) against the cpu backend's own kernels on the
+ * Slice/SplitV/Unpack/StridedSlice/Concat/Identity/GatherV2/Sum replacements) against the cpu backend's own kernels on the
  * same inputs, and without leaking backend memory.
  */
 import { describe, expect, it } from 'vitest';
@@ -266,5 +266,128 @@ describe('wasm Slice, SplitV, Unpack, StridedSlice (merged-axes copies)', () => 
     expect(after.numBytes).toBe(before.numBytes);
     expect(tf.getBackend()).toBe('wasm');
     t.dispose();
+  });
+});
+
+describe('wasm GatherV2 and Sum (row loops)', () => {
+  const SHAPES = [[7], [5, 6], [3, 4, 5], [2, 3, 4, 5], [3, 40], [2, 5, 33]];
+  const values = (n: number, dtype: 'float32' | 'int32' | 'bool') =>
+    Array.from({ length: n }, (_, i) => (dtype === 'bool' ? (i * 7) % 3 === 0 : dtype === 'int32' ? ((i * 37) % 101) - 50 : rand(1, i + 100)[0]));
+  type Out = { shape: number[]; dtype: string; data: number[] };
+  const read = async (t: tf.Tensor): Promise<Out> => ({ shape: t.shape, dtype: t.dtype, data: Array.from(await t.data()) });
+
+  /** Runs fn on both backends (fresh inputs each time) and returns the results. */
+  async function both(fn: () => tf.Tensor[]): Promise<{ cpu: Out[]; wasm: Out[] }> {
+    const res: Record<string, Out[]> = {};
+    for (const be of ['cpu', 'wasm'] as const) {
+      await useBackend(be);
+      const before = tf.memory().numTensors;
+      const outs = fn();
+      res[be] = await Promise.all(outs.map(read));
+      tf.dispose(outs);
+      expect(tf.memory().numTensors).toBe(before);
+    }
+    return { cpu: res.cpu, wasm: res.wasm };
+  }
+
+  for (const dtype of ['float32', 'int32', 'bool'] as const)
+    it(`gather ${dtype} on every axis of rank 1–4 (repeated, unsorted, empty and 2-D indices) equals cpu`, async () => {
+      const { cpu, wasm } = await both(() =>
+        tf.tidy(() => {
+          const outs: tf.Tensor[] = [];
+          for (const shape of SHAPES) {
+            const x = tf.tensor(values(size(shape), dtype) as number[], shape, dtype);
+            for (let axis = -1; axis < shape.length; axis++) {
+              const d = shape[(axis + shape.length) % shape.length];
+              const idx = [d - 1, 0, d - 1, Math.floor(d / 2), 0, d - 1];
+              outs.push(tf.gather(x, tf.tensor1d(idx, 'int32'), axis));
+              outs.push(tf.gather(x, tf.tensor2d([...idx, 1 % d, 0], [2, 4], 'int32'), axis));
+              outs.push(tf.gather(x, tf.tensor1d([], 'int32'), axis));
+              outs.push(tf.gather(x, tf.scalar(d - 1, 'int32'), axis));
+            }
+          }
+          return outs;
+        }),
+      );
+      expect(wasm).toEqual(cpu);
+    });
+
+  it('gather rejects out-of-range indices as the built-in does', async () => {
+    await useBackend('wasm');
+    const x = tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2]);
+    for (const bad of [3, -1]) {
+      const i = tf.tensor1d([0, bad], 'int32');
+      expect(() => tf.gather(x, i)).toThrow(/GatherV2: the index value/);
+      i.dispose();
+    }
+    x.dispose();
+  });
+
+  it('the gradient of gather (axes 0 and 1) still equals cpu', async () => {
+    const table = rand(6 * 5 * 3, 110);
+    const run = () =>
+      tf.tidy(() => {
+        const t = tf.tensor3d(table, [6, 5, 3]);
+        const w0 = tf.tensor3d(rand(7 * 5 * 3, 111), [7, 5, 3]);
+        const w1 = tf.tensor3d(rand(6 * 4 * 3, 112), [6, 4, 3]);
+        const f = (tt: tf.Tensor) =>
+          tf.add(tf.sum(tf.mul(tf.gather(tt, tf.tensor1d([5, 0, 2, 2, 5, 1, 0], 'int32'), 0), w0)), tf.sum(tf.mul(tf.gather(tt, tf.tensor1d([4, 4, 0, 3], 'int32'), 1), w1)));
+        return [tf.grad(f)(t)];
+      });
+    const { cpu, wasm } = await both(run);
+    expect(maxAbsDiff(wasm[0].data, cpu[0].data).diff).toBeLessThan(1e-6);
+  });
+
+  for (const dtype of ['float32', 'int32'] as const)
+    it(`sum ${dtype} over every axis and adjacent and split axis sets of rank 1–4, keepDims, equals cpu`, async () => {
+      const shapes = [...SHAPES, [3, 40, 6], [2, 3, 33, 5]];
+      const { cpu, wasm } = await both(() =>
+        tf.tidy(() => {
+          const outs: tf.Tensor[] = [];
+          for (const shape of shapes) {
+            const x = tf.tensor(values(size(shape), dtype) as number[], shape, dtype);
+            const r = shape.length;
+            const axisSets: number[][] = [];
+            for (let a = 0; a < r; a++) for (let b = a; b < r; b++) axisSets.push(Array.from({ length: b - a + 1 }, (_, k) => a + k));
+            axisSets.push([-1], [-2, -1].slice(2 - Math.min(2, r)));
+            if (r >= 3) axisSets.push([0, 2], [2, 0]);
+            if (r >= 4) axisSets.push([3, 1, 2], [-3, -2]);
+            for (const axes of axisSets) for (const keepDims of [false, true]) outs.push(tf.sum(x, axes, keepDims));
+            outs.push(tf.sum(x));
+          }
+          outs.push(tf.sum(tf.zeros([0, 3]), 0));
+          return outs;
+        }),
+      );
+      expect(wasm.length).toBe(cpu.length);
+      for (let i = 0; i < cpu.length; i++) {
+        expect(wasm[i].shape, `output ${i}`).toEqual(cpu[i].shape);
+        expect(wasm[i].dtype, `output ${i}`).toBe(cpu[i].dtype);
+        if (dtype === 'int32') expect(wasm[i].data, `output ${i}`).toEqual(cpu[i].data);
+        else expect(maxAbsDiff(wasm[i].data, cpu[i].data).diff, `output ${i}`).toBeLessThan(1e-5);
+      }
+    });
+
+  it('sum of many rows (the [49152, 32] axis-0 case) equals cpu within rounding', async () => {
+    const x = rand(49152 * 32, 120);
+    let absSum = 0;
+    for (let i = 0; i < 32; i++) absSum = Math.max(absSum, x.filter((_, k) => k % 32 === i).reduce((a, v) => a + Math.abs(v), 0));
+    const { cpu, wasm } = await both(() => tf.tidy(() => [tf.sum(tf.tensor2d(x, [49152, 32]), 0), tf.sum(tf.tensor3d(x, [4, 12288, 32]), 1)]));
+    for (let i = 0; i < 2; i++) expect(maxAbsDiff(wasm[i].data, cpu[i].data).diff).toBeLessThan(1e-5 * absSum);
+  });
+
+  it('gather and sum on wasm leak no tensors or bytes', async () => {
+    await useBackend('wasm');
+    const t = tf.tensor3d(rand(6 * 7 * 8, 130), [6, 7, 8]);
+    const i = tf.tensor1d([5, 0, 3, 3], 'int32');
+    const step = () => tf.tidy(() => tf.grad((a: tf.Tensor) => tf.sum(tf.square(tf.sum(tf.gather(a, i, 1), [0, 1]))))(t)).dispose();
+    step();
+    const before = tf.memory();
+    for (let k = 0; k < 10; k++) step();
+    const after = tf.memory();
+    expect(after.numTensors).toBe(before.numTensors);
+    expect(after.numBytes).toBe(before.numBytes);
+    expect(tf.getBackend()).toBe('wasm');
+    tf.dispose([t, i]);
   });
 });

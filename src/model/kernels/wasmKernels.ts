@@ -8,12 +8,15 @@
  *   per output phase of the stride (wasmConvTranspose.ts);
  * - `UnsortedSegmentSum` (the gradient of gather), as a typed-array loop;
  * - `Slice`, `SplitV`, `Unpack`, `StridedSlice`, `Concat`: fewer, longer copies (wasmSlice.ts);
- * - `Identity`: shares the buffer instead of copying it.
+ * - `Identity`: shares the buffer instead of copying it;
+ * - `GatherV2` (batchDims 0) and `Sum` (adjacent reduced axes): row copies and sums without the built-ins'
+ *   per-element strides or transposes (wasmReduceGather.ts).
  * Intermediates are released with the backend's disposeData (an earlier stand-in leaked ~30 MB per step).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { backend_util, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 import { wasmSliceKernels } from './wasmSlice';
+import { wasmGatherV2, wasmSum } from './wasmReduceGather';
 import { phasedBackpropInput } from './wasmConvTranspose';
 import { runWasm, type WasmBackendLike } from './wasmRun';
 
@@ -154,5 +157,11 @@ export function registerWasmTrainingKernels(): void {
     tf.unregisterKernel(name, 'wasm');
     // Keeps the built-in's setupFunc: the strided path of StridedSlice still calls its C++ function.
     tf.registerKernel({ ...originals[name], kernelFunc: faster[name] });
+  }
+  // The built-ins stay as fallbacks (and keep their setupFunc, which binds the C++ function they call).
+  for (const [name, make] of [['GatherV2', wasmGatherV2], ['Sum', wasmSum]] as const) {
+    const original = builtin(name);
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel({ ...original, kernelFunc: make(original.kernelFunc) });
   }
 }
