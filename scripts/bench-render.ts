@@ -1,8 +1,9 @@
 /**
  * `npm run bench:render`: the WGSL ray-marcher against the tfjs reference renderer on the same adapter, one
- * JSON object per line on stdout. Options: --size N (default 64), --frames N (default 5), --presets a,b.
- * Random-weight cases measure speed; the structured scene (a compact opaque object) measures empty-space
- * skipping, which has nothing to skip in a random generator's uniform fog.
+ * JSON object per line on stdout. Options: --size N (default 64), --frames N (default 5), --presets a,b,
+ * --weights DIR[,DIR] (viewer weights of trained models: one case each, seed 0, ψ = 0.7; `--presets ''` for
+ * these alone). Random-weight cases measure speed; the structured scene (a compact opaque object) measures
+ * empty-space skipping, which has nothing to skip in a random generator's uniform fog.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { useWebGPUBackend, installNodeWebGPU } from '../tests/helpers/webgpuNode';
@@ -14,6 +15,8 @@ import { cameraFromAngles } from '../src/render/camera';
 import { renderReference } from '../src/render/reference';
 import { WgslRenderer } from '../src/render/wgslRenderer';
 import { cliArgs } from './cliArgs';
+import { loadWeights } from '../src/model/weights';
+import { dirSource } from '../src/model/weightsNode';
 
 const arg = (args: string[], name: string, def: string) => cliArgs(args).get(name, def);
 
@@ -74,7 +77,8 @@ async function benchCase(label: string, cfg: ModelConfig, params: Params, planes
 export async function main(args: string[]) {
   const size = Number(arg(args, 'size', '64'));
   const frames = Number(arg(args, 'frames', '5'));
-  const presets = arg(args, 'presets', 'tiny,small').split(',') as PresetName[];
+  const presets = arg(args, 'presets', 'tiny,small').split(',').filter(Boolean) as PresetName[];
+  const trained = arg(args, 'weights', '').split(',').filter(Boolean);
   const gpu = await installNodeWebGPU();
   const info = (await gpu.requestAdapter())!.info;
   const adapter = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' / ');
@@ -89,6 +93,15 @@ export async function main(args: string[]) {
     const scene = blobScene(cfg, g.params);
     await benchCase(`${name}-structured`, cfg, scene.params, scene.planes, ws, size, frames, adapter);
     tf.dispose([ws, planes, scene.planes]);
+    g.dispose();
+  }
+  for (const dir of trained) {
+    const w = await loadWeights(dirSource(dir));
+    const g = Generator.fromArrays(w.config, w.arrays);
+    const ws = g.mapping(g.latents([0]), null, { psi: 0.7 });
+    const planes = g.synthesize(ws, { noiseMode: 'const' });
+    await benchCase(`${dir.split('/').filter(Boolean).pop()}-trained`, g.config, g.params, planes, ws, size, frames, adapter);
+    tf.dispose([ws, planes]);
     g.dispose();
   }
 }
