@@ -123,31 +123,60 @@ export async function setupRun(a: TrainArgs, replication?: Replication) {
   return { trainer, save };
 }
 
+/**
+ * Ctrl-C (SIGINT) or SIGTERM ends the run after the step in progress, with a checkpoint and viewer weights,
+ * so stopping a long run loses nothing; a second signal exits at once.
+ */
+function stopOnSignal(): { requested: () => boolean; dispose: () => void } {
+  let requested = false;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (requested) process.exit(130);
+    requested = true;
+    console.error(`${sig}: saving a checkpoint after this step (again to exit at once)`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    requested: () => requested,
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
 export async function main(argv: string[]) {
   const a = parseTrainArgs(argv);
   const log = (s: StepStats, seconds: number) => console.log(JSON.stringify({ ...s, seconds: +seconds.toFixed(2) }));
   const due = (step: number) => step % a.every === 0 || step === a.steps;
-  if (a.workers > 1) {
-    // Data-parallel: the replicas resume from the same checkpoint and report the step they start at.
-    const pool = await ReplicaPool.start(a.workers, argv);
-    try {
-      for (let step = pool.step; step < a.steps; ) {
-        const s0 = performance.now();
-        const s = await pool.trainStep();
-        step = s.step;
-        log(s, (performance.now() - s0) / 1000);
-        if (due(step)) await pool.save();
+  const stop = stopOnSignal();
+  try {
+    if (a.workers > 1) {
+      // Data-parallel: the replicas resume from the same checkpoint and report the step they start at.
+      const pool = await ReplicaPool.start(a.workers, argv);
+      try {
+        for (let step = pool.step; step < a.steps; ) {
+          const s0 = performance.now();
+          const s = await pool.trainStep();
+          step = s.step;
+          log(s, (performance.now() - s0) / 1000);
+          if (due(step) || stop.requested()) await pool.save();
+          if (stop.requested()) break;
+        }
+      } finally {
+        await pool.stop();
       }
-    } finally {
-      await pool.stop();
+      return;
     }
-    return;
-  }
-  const { trainer, save } = await setupRun(a);
-  while (trainer.step < a.steps) {
-    const s0 = performance.now();
-    const s = await trainer.trainStep();
-    log(s, (performance.now() - s0) / 1000);
-    if (due(trainer.step)) await save();
+    const { trainer, save } = await setupRun(a);
+    while (trainer.step < a.steps) {
+      const s0 = performance.now();
+      const s = await trainer.trainStep();
+      log(s, (performance.now() - s0) / 1000);
+      if (due(trainer.step) || stop.requested()) await save();
+      if (stop.requested()) break;
+    }
+  } finally {
+    stop.dispose();
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Data-parallel training: replicas that average their gradients stay identical and train batch-B; the mean of
  * half-batch gradients is the whole batch's when halves are whole minibatch-std groups; and the CLI's worker
- * threads (`--workers 2`) write a checkpoint a single process resumes.
+ * threads (`--workers 2`) write a checkpoint a single process resumes, and SIGINT stops a run with a checkpoint.
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -121,6 +121,17 @@ describe('data-parallel training', () => {
       expect(stats.map((s) => s.imagesSeen)).toEqual([8, 16, 24]);
       for (const s of stats) expect(Number.isFinite(s.dLoss) && Number.isFinite(s.gLoss)).toBe(true);
       await expect(main([...args, '--steps', '1', '--workers', '3'])).rejects.toThrow(/--batch must be a multiple of 4 × --workers/);
+      // Ctrl-C ends a long run after the step in progress, with a checkpoint of that step.
+      const listeners = process.listenerCount('SIGINT');
+      console.log = (s: string) => {
+        lines.push(s);
+        process.emit('SIGINT', 'SIGINT');
+      };
+      await main([...args, '--steps', '1000', '--resume']);
+      expect(lines.map((l) => JSON.parse(l).step).slice(3)).toEqual([4]);
+      const stopped = JSON.parse(readFileSync(join(out, 'checkpoint.json'), 'utf8'));
+      expect([stopped.step, stopped.imagesSeen]).toEqual([4, 32]);
+      expect(process.listenerCount('SIGINT')).toBe(listeners);
     } finally {
       console.log = log;
       rmSync(out, { recursive: true, force: true });
