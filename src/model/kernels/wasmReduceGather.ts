@@ -7,18 +7,9 @@
  * strings, non-adjacent reduced axes, reduced axes already innermost) goes to the built-in.
  */
 import { util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { copyRun, type Heap, type WasmBackendLike } from './wasmRun';
 
-type Heap = Float32Array | Int32Array | Uint8Array;
-
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: 'float32' | 'int32' | 'bool'): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): Heap;
-}
-
-/** Below this run length a loop beats creating a subarray view for `set` (as in wasmSlice.ts). */
-const SHORT_RUN = 32;
-
-const prod = (s: number[]) => s.reduce((a, c) => a * c, 1);
+const prod = util.sizeFromShape;
 
 /** out[o, j, :] = x[o, idx[j], :]; out-of-range indices throw as the built-in (and cpu) kernels do. */
 export function wasmGatherV2(builtin: KernelFunc): KernelFunc {
@@ -37,7 +28,7 @@ export function wasmGatherV2(builtin: KernelFunc): KernelFunc {
       const k = idx[j];
       if (!(k >= 0 && k < axisDim)) throw new Error(`GatherV2: the index value ${k} is not in [0, ${axisDim - 1}]`);
     }
-    const out = b.makeOutput([...x.shape.slice(0, ax), ...indices.shape, ...x.shape.slice(ax + 1)], x.dtype as 'float32');
+    const out = b.makeOutput([...x.shape.slice(0, ax), ...indices.shape, ...x.shape.slice(ax + 1)], x.dtype);
     if (outer * n * inner === 0) return out;
     // Views after makeOutput: allocating may grow the wasm heap and detach earlier views.
     const xv = b.typedArrayFromHeap(x);
@@ -46,19 +37,8 @@ export function wasmGatherV2(builtin: KernelFunc): KernelFunc {
     let dst = 0;
     for (let o = 0; o < outer; o++) {
       const base = o * axisDim;
-      if (inner === 1) {
-        for (let j = 0; j < n; j++) ov[dst++] = xv[base + iv[j]];
-      } else if (inner < SHORT_RUN) {
-        for (let j = 0; j < n; j++) {
-          const src = (base + iv[j]) * inner;
-          for (let i = 0; i < inner; i++) ov[dst++] = xv[src + i];
-        }
-      } else {
-        for (let j = 0; j < n; j++, dst += inner) {
-          const src = (base + iv[j]) * inner;
-          ov.set(xv.subarray(src, src + inner), dst);
-        }
-      }
+      if (inner === 1) for (let j = 0; j < n; j++) ov[dst++] = xv[base + iv[j]];
+      else for (let j = 0; j < n; j++, dst += inner) copyRun(xv, (base + iv[j]) * inner, ov, dst, inner);
     }
     return out;
   };

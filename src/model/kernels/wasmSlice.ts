@@ -10,16 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { slice_util, util, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 
-type Heap = Float32Array | Int32Array | Uint8Array;
-
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): Heap;
-  incRef(id: object): void;
-}
-
-/** Below this run length a loop beats creating a subarray view for `set`. */
-const SHORT_RUN = 32;
+import { copyRun, type Heap, type WasmBackendLike } from './wasmRun';
 
 /**
  * The slice as (dims, begins, sizes) over as few axes as possible, same memory order: neighbours (outer, inner)
@@ -87,12 +78,6 @@ function sliceImpl(builtin: KernelFunc, x: TensorInfo, begin: number | number[],
   const m = mergeSliceAxes(x.shape, b, s);
   copySlice(xv, ov, m.dims, m.begins, m.sizes);
   return out;
-}
-
-/** Copies `len` elements; short runs by a loop, which is cheaper than creating a subarray view for `set`. */
-function copyRun(from: Heap, src: number, to: Heap, dst: number, len: number): void {
-  if (len >= SHORT_RUN) to.set(from.subarray(src, src + len), dst);
-  else for (let i = 0; i < len; i++) to[dst + i] = from[src + i];
 }
 
 /** Kernel functions that replace the built-ins; `builtins` are the originals (strings, complex strided slices). */
