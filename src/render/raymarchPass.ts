@@ -6,9 +6,10 @@
 import type { ModelConfig } from '../model/config';
 import { BindGroupCache, checkedShaderModule } from './gpu';
 import { shaderPrelude } from './shaderPrelude';
+import { backgroundWgsl } from './mlpWgsl';
 import type { Camera, Patch } from './camera';
 import triplaneWgsl from './wgsl/triplane.wgsl?raw';
-import backgroundWgsl from './wgsl/background.wgsl?raw';
+import inverseSphereWgsl from './wgsl/inverseSphere.wgsl?raw';
 import fineSamplesWgsl from './wgsl/fineSamples.wgsl?raw';
 import raymarchWgsl from './wgsl/raymarch.wgsl?raw';
 
@@ -62,7 +63,7 @@ export class RaymarchPass {
   ) {}
 
   static source(cfg: ModelConfig, maxCoarse: number): string {
-    return [shaderPrelude(cfg, { maxCoarse }), triplaneWgsl, backgroundWgsl, fineSamplesWgsl, raymarchWgsl].join('\n');
+    return [shaderPrelude(cfg, { maxCoarse }), triplaneWgsl, inverseSphereWgsl, backgroundWgsl(cfg), fineSamplesWgsl, raymarchWgsl].join('\n');
   }
 
   static async create(device: GPUDevice, cfg: ModelConfig, maxCoarse: number): Promise<RaymarchPass> {

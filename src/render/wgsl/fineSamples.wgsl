@@ -72,39 +72,55 @@ fn smoothBetween(a: u32, b: u32) -> bool {
 }
 
 /// Makes fine sample k available as blockZ/blockOut[k − blockBase]; k goes 0, 1, …, K − 1 in order.
+/// The decoder is called from one place only (the task loop below): shader compilers inline every call site,
+/// so each extra call would be another copy of the unrolled decoder to compile.
 fn ensureFine(k: u32, o: vec3f, d: vec3f, zc: ptr<function, array<f32, MAX_COARSE>>, cdf: ptr<function, array<f32, MAX_COARSE>>, injBase: u32) {
   let K = frame.fine;
-  if (k == 0u) {
+  let first = k == 0u;
+  if (first) {
     fineCursor = 0u;
     blockBase = 0u;
     blockLast = 0u;
     blockDecoded = 0u;
     blockZ[0] = fineDepth(0u, zc, cdf, injBase);
-    decodeEntry(0u, o + d * blockZ[0]);
   }
-  if (k != blockBase + blockLast || k + 1u >= K) { return; }
-  // Next block: its first entry is the current block's last.
-  blockZ[0] = blockZ[blockLast];
-  blockOut[0] = blockOut[blockLast];
-  blockDecoded = (blockDecoded >> blockLast) & 1u;
-  blockBase = k;
-  blockLast = min(FINE_BLOCK, K - 1u - k);
-  for (var j = 1u; j <= blockLast; j++) { blockZ[j] = fineDepth(k + j, zc, cdf, injBase); }
-  decodeEntry(blockLast, o + d * blockZ[blockLast]);
+  let advance = k == blockBase + blockLast && k + 1u < K;
+  if (!first && !advance) { return; }
+  if (advance) {
+    // Next block: its first entry is the current block's last (at k = 0, entry 0, decoded below).
+    if (!first) {
+      blockZ[0] = blockZ[blockLast];
+      blockOut[0] = blockOut[blockLast];
+      blockDecoded = (blockDecoded >> blockLast) & 1u;
+    }
+    blockBase = k;
+    blockLast = min(FINE_BLOCK, K - 1u - k);
+    for (var j = 1u; j <= blockLast; j++) { blockZ[j] = fineDepth(k + j, zc, cdf, injBase); }
+  }
   let interpolate = (frame.flags & FLAG_INTERPOLATE) != 0u;
-  // Bisection: at each level the entries at odd multiples of `step` are filled from their two neighbours at
-  // even multiples (or the last entry), which the previous level filled.
-  for (var step = FINE_BLOCK / 2u; step >= 1u; step /= 2u) {
-    for (var j = step; j < blockLast; j += 2u * step) {
+  // Tasks: 0 = entry 0 of the first block; 1 = the block's last entry; then bisection in breadth-first order
+  // (FINE_BLOCK/2; FINE_BLOCK/4, 3·FINE_BLOCK/4; …): each entry is filled from its two neighbours one level
+  // up (or the last entry), which earlier tasks filled.
+  for (var t = select(1u, 0u, first); t <= FINE_BLOCK; t++) {
+    var j = 0u;
+    if (t > 0u) {
+      if (!advance) { break; }
+      j = blockLast;
+    }
+    if (t > 1u) {
+      let n = t - 1u;
+      let level = firstLeadingBit(n);
+      let step = FINE_BLOCK >> (level + 1u);
+      j = step * (2u * (n - (1u << level)) + 1u);
+      if (j >= blockLast) { continue; }
       let a = j - step;
       let b = min(j + step, blockLast);
-      let p = o + d * blockZ[j];
-      if (interpolate && occupied(p) && smoothBetween(a, b)) {
+      if (interpolate && occupied(o + d * blockZ[j]) && smoothBetween(a, b)) {
         blockOut[j] = mix(blockOut[a], blockOut[b], (blockZ[j] - blockZ[a]) / max(blockZ[b] - blockZ[a], 1e-12));
         blockDecoded |= 1u << j;
-      } else {
-        decodeEntry(j, p);
+        continue;
       }
     }
+    decodeEntry(j, o + d * blockZ[j]);
   }
 }
