@@ -27,11 +27,11 @@ import { FAMILIES, type Family } from '../src/data/procedural/families';
 import { importDataset, filesFromZip } from '../src/data/importDataset';
 import { filesFromDir } from '../src/data/datasetNode';
 import { dConfigFor } from '../src/train/discriminator';
-import { Trainer, type Replication, type StepStats } from '../src/train/trainer';
+import { Trainer, type Replication, type StepStats, type TrainOptions } from '../src/train/trainer';
 import { ReplicaPool } from '../src/train/replicaPool';
 import { trainOptionsFor } from '../src/train/options';
 import type { PatchFilter } from '../src/train/patches';
-import { restoreCheckpoint, saveCheckpoint, CHECKPOINT_BIN, CHECKPOINT_JSON } from '../src/train/checkpoint';
+import { parseManifest, restoreCheckpoint, saveCheckpoint, CHECKPOINT_BIN, CHECKPOINT_JSON } from '../src/train/checkpoint';
 import { useWebGPUBackend } from '../tests/helpers/webgpuNode';
 import { useBackend } from '../tests/helpers/backend';
 import { cliArgs } from './cliArgs';
@@ -77,6 +77,19 @@ function patchScalesArg(v: string): number[] {
 
 export type TrainArgs = ReturnType<typeof parseTrainArgs>;
 
+/**
+ * A resumed run keeps the schedule lengths (β anneal, σ noise) it was started with: --kimg / --steps then only
+ * say where this invocation stops, so a run can be extended without its schedules jumping back.
+ */
+function keepSchedules(opts: TrainOptions, checkpointJson: string, total: number, log: boolean): void {
+  const saved: Partial<TrainOptions> = parseManifest(checkpointJson).options ?? {};
+  if (saved.annealImages === undefined || saved.densityNoiseImages === undefined) return;
+  opts.annealImages = saved.annealImages;
+  opts.densityNoiseImages = saved.densityNoiseImages;
+  if (log && saved.annealImages !== total)
+    console.error(`schedules kept from the checkpoint (β anneal over ${saved.annealImages / 1000} kimg, σ noise over ${saved.densityNoiseImages / 1000}); this run stops at ${total / 1000} kimg`);
+}
+
 /** The backend, dataset, trainer (resumed from DIR if asked) and checkpoint writer of a run: one process or one replica. */
 export async function setupRun(a: TrainArgs, replication?: Replication) {
   if (a.backend === 'webgpu') {
@@ -104,11 +117,14 @@ export async function setupRun(a: TrainArgs, replication?: Replication) {
   const cfg = preset(a.preset);
   const total = a.steps * a.batch;
   const opts = trainOptionsFor(cfg, { batch: a.batch, patch: a.patch, gamma: a.gamma, totalImages: total, patchFilter: a.patchFilter, patchScales: a.patchScales, maxSubrays: a.maxSubrays });
-  const trainer = new Trainer(cfg, dConfigFor(a.preset, data.resolution, a.patch), opts, data, a.seed, replication);
   mkdirSync(a.out, { recursive: true });
   const ckJson = join(a.out, CHECKPOINT_JSON);
-  if (a.resume && existsSync(ckJson)) {
-    await restoreCheckpoint(trainer, readFileSync(ckJson, 'utf8'), new Uint8Array(readFileSync(join(a.out, CHECKPOINT_BIN))));
+  const resuming = a.resume && existsSync(ckJson);
+  const ckText = resuming ? readFileSync(ckJson, 'utf8') : '';
+  if (resuming) keepSchedules(opts, ckText, total, !replication?.index);
+  const trainer = new Trainer(cfg, dConfigFor(a.preset, data.resolution, a.patch), opts, data, a.seed, replication);
+  if (resuming) {
+    await restoreCheckpoint(trainer, ckText, new Uint8Array(readFileSync(join(a.out, CHECKPOINT_BIN))));
     if (!replication?.index) console.error(`resumed at step ${trainer.step} (${trainer.imagesSeen} images)`);
   }
   const started = performance.now();

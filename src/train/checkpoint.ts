@@ -77,7 +77,8 @@ export async function saveCheckpoint(t: Trainer): Promise<{ json: string; bin: U
   return { json: JSON.stringify(manifest), bin };
 }
 
-export function parseCheckpoint(json: string, bin: Uint8Array): { manifest: CheckpointManifest; tensors: Map<string, { shape: number[]; data: Float32Array }> } {
+/** The checkpoint's JSON manifest, validated (format, version, configs); tensors are read by parseCheckpoint. */
+export function parseManifest(json: string): CheckpointManifest {
   let m: CheckpointManifest;
   try {
     m = JSON.parse(json);
@@ -91,6 +92,11 @@ export function parseCheckpoint(json: string, bin: Uint8Array): { manifest: Chec
   } catch (e) {
     throw new CheckpointError(CHECKPOINT_JSON, (e as Error).message);
   }
+  return m;
+}
+
+export function parseCheckpoint(json: string, bin: Uint8Array): { manifest: CheckpointManifest; tensors: Map<string, { shape: number[]; data: Float32Array }> } {
+  const m = parseManifest(json);
   const tensors = new Map<string, { shape: number[]; data: Float32Array }>();
   for (const e of m.tensors ?? []) {
     if (e.offset + e.length * 4 > bin.length) throw new CheckpointError(CHECKPOINT_BIN, `truncated: tensor "${e.name}" ends at byte ${e.offset + e.length * 4}, the file has ${bin.length}`);
@@ -111,6 +117,10 @@ export async function restoreCheckpoint(t: Trainer, json: string, bin: Uint8Arra
   const scalesOf = (o: Partial<TrainOptions>) => JSON.stringify(o.patchScales ?? null);
   if (filterOf(manifest.options ?? {}) !== filterOf(t.t)) throw new CheckpointError(CHECKPOINT_JSON, `was trained with patch filter "${filterOf(manifest.options ?? {})}", this run uses "${filterOf(t.t)}"`);
   if (scalesOf(manifest.options ?? {}) !== scalesOf(t.t)) throw new CheckpointError(CHECKPOINT_JSON, `was trained with patch scales ${scalesOf(manifest.options ?? {})}, this run uses ${scalesOf(t.t)}`);
+  // So do the schedules: a resumed run with another length would jump back in its β anneal and σ noise.
+  const o = manifest.options ?? {};
+  if (o.annealImages !== undefined && (o.annealImages !== t.t.annealImages || o.densityNoiseImages !== t.t.densityNoiseImages))
+    throw new CheckpointError(CHECKPOINT_JSON, `was trained with schedules over ${o.annealImages} images (β anneal) and ${o.densityNoiseImages} (σ noise), this run's are over ${t.t.annealImages} and ${t.t.densityNoiseImages}: resume with the run's own schedule lengths (\`npm run train\` keeps them)`);
   const put = (vars: Record<string, tf.Variable>, prefix: string) => {
     for (const [k, v] of Object.entries(vars)) {
       const e = tensors.get(`${prefix}/${k}`);

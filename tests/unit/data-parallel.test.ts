@@ -131,6 +131,8 @@ describe('data-parallel training', () => {
       expect(lines.map((l) => JSON.parse(l).step).slice(3)).toEqual([4]);
       const stopped = JSON.parse(readFileSync(join(out, 'checkpoint.json'), 'utf8'));
       expect([stopped.step, stopped.imagesSeen]).toEqual([4, 32]);
+      // Resumed runs kept the first run's schedule lengths (2 steps × 8 images), whatever --steps said.
+      expect([stopped.options.annealImages, stopped.options.densityNoiseImages]).toEqual([16, 8]);
       expect(process.listenerCount('SIGINT')).toBe(listeners);
     } finally {
       console.log = log;

@@ -72,5 +72,7 @@ describe('checkpoints', () => {
     await expect(restoreCheckpoint(b, json, bin.slice(0, bin.length - 8))).rejects.toThrow(/^checkpoint\.bin: truncated/);
     await expect(restoreCheckpoint(b, json.replace('"version":1', '"version":7'), bin)).rejects.toBeInstanceOf(CheckpointError);
     await expect(restoreCheckpoint(b, '{oops', bin)).rejects.toThrow(/^checkpoint\.json: invalid JSON/);
+    const longer = new Trainer(cfg, dcfg, { ...opts, annealImages: opts.annealImages * 2 }, toyDataset({ resolution: 16 }), 3);
+    await expect(restoreCheckpoint(longer, json, bin)).rejects.toThrow(/^checkpoint\.json: was trained with schedules over/);
   });
 });
