@@ -7,7 +7,7 @@
 import {
   MAPPING_LR_MULTIPLIER,
   BG_OUT,
-  DECODER_OUT,
+  decoderDims,
   bgFourierDim,
   blockResolutions,
   channelsAt,
@@ -97,7 +97,7 @@ export function paramSpecs(cfg: ModelConfig): ParamSpec[] {
     specs.push(...toRgb(`${b}.torgb`, c, outC, cfg.wDim));
   }
 
-  const dims = [cfg.triplane.channels, ...cfg.decoder.hidden, DECODER_OUT];
+  const dims = decoderDims(cfg);
   for (let i = 0; i + 1 < dims.length; i++) specs.push(...fc(`${MLP}.${i}`, dims[i], dims[i + 1]));
 
   if (cfg.background.enabled) {

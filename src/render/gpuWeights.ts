@@ -5,7 +5,7 @@
  * Layout, per layer in evaluation order: W [out, in] row-major, then bias [out].
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { DECODER_OUT, numWsTriplane, type ModelConfig } from '../model/config';
+import { decoderDims, numWsTriplane, type ModelConfig } from '../model/config';
 import { demodCoefs, fcWeightGain, fullyConnected, param, type Params } from '../model/layers';
 import { BG, MLP } from '../model/params';
 
@@ -23,11 +23,14 @@ export function packDecoder(cfg: ModelConfig, params: Params): tf.Tensor1D {
 
 /** Number of floats packDecoder produces. */
 export function decoderFloats(cfg: ModelConfig): number {
-  const dims = [cfg.triplane.channels, ...cfg.decoder.hidden, DECODER_OUT];
+  const dims = decoderDims(cfg);
   let n = 0;
-  for (let i = 0; i + 1 < dims.length; i++) n += dims[i] * dims[i + 1] + dims[i + 1];
+  for (let i = 0; i + 1 < dims.length; i++) n += denseFloats(dims[i], dims[i + 1]);
   return n;
 }
+
+/** Floats of one packed dense layer: W [out, in] then bias [out]. */
+export const denseFloats = (nin: number, nout: number) => nin * nout + nout;
 
 /** ws: [1, numWs, wDim] → the background INR's effective weights for that latent. */
 export function packBackground(cfg: ModelConfig, params: Params, ws: tf.Tensor3D): tf.Tensor1D {

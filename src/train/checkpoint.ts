@@ -115,10 +115,10 @@ export async function restoreCheckpoint(t: Trainer, json: string, bin: Uint8Arra
   // Patch sampling changes what D learns: a run resumes with the filter and scales it was started with.
   const filterOf = (o: Partial<TrainOptions>) => o.patchFilter ?? 'point';
   const scalesOf = (o: Partial<TrainOptions>) => JSON.stringify(o.patchScales ?? null);
-  if (filterOf(manifest.options ?? {}) !== filterOf(t.t)) throw new CheckpointError(CHECKPOINT_JSON, `was trained with patch filter "${filterOf(manifest.options ?? {})}", this run uses "${filterOf(t.t)}"`);
-  if (scalesOf(manifest.options ?? {}) !== scalesOf(t.t)) throw new CheckpointError(CHECKPOINT_JSON, `was trained with patch scales ${scalesOf(manifest.options ?? {})}, this run uses ${scalesOf(t.t)}`);
+  const o: Partial<TrainOptions> = manifest.options ?? {};
+  if (filterOf(o) !== filterOf(t.t)) throw new CheckpointError(CHECKPOINT_JSON, `was trained with patch filter "${filterOf(o)}", this run uses "${filterOf(t.t)}"`);
+  if (scalesOf(o) !== scalesOf(t.t)) throw new CheckpointError(CHECKPOINT_JSON, `was trained with patch scales ${scalesOf(o)}, this run uses ${scalesOf(t.t)}`);
   // So do the schedules: a resumed run with another length would jump back in its β anneal and σ noise.
-  const o = manifest.options ?? {};
   if (o.annealImages !== undefined && (o.annealImages !== t.t.annealImages || o.densityNoiseImages !== t.t.densityNoiseImages))
     throw new CheckpointError(CHECKPOINT_JSON, `was trained with schedules over ${o.annealImages} images (β anneal) and ${o.densityNoiseImages} (σ noise), this run's are over ${t.t.annealImages} and ${t.t.densityNoiseImages}: resume with the run's own schedule lengths (\`npm run train\` keeps them)`);
   const put = (vars: Record<string, tf.Variable>, prefix: string) => {
