@@ -14,7 +14,8 @@ import { Fig9Panel } from './Fig9Panel';
 import { Quaternion } from 'three';
 import type { WeightsSource } from '../model/weights';
 
-export const DEFAULT_MODEL = 'placeholder';
+/** The bundled model the viewer opens (`public/weights/<name>/`); `?model=placeholder` opens the untrained one. */
+export const DEFAULT_MODEL = 'tiny-env';
 
 export function App() {
   const s = useViewer();
@@ -165,7 +166,7 @@ export function App() {
       <h1 style={{ fontSize: 22 }}>EpiGRAF in the browser</h1>
       {s.modelMeta.placeholder ? (
         <p role="note" style={{ background: '#fff3cd', padding: 8 }}>
-          Placeholder model: untrained random weights, shown until a trained default model ships.
+          Placeholder model: untrained random weights, for testing. The trained default opens without <code>?model=</code>.
         </p>
       ) : null}
       <ViewCanvas orbit={orbit} onCameraChange={writeUrl} />

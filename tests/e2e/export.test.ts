@@ -13,7 +13,7 @@ describe('exports (Chromium, WebCodecs)', () => {
     await expect.poll(() => page.getByTestId('status').getAttribute('data-status'), { timeout: 300_000, interval: 500 }).toBe('ready');
 
     const png = await page.evaluate(() => (window as any).__epigraf.exportPng(48));
-    expect(png.name).toMatch(/^placeholder-untrained-tiny-seed0-48px\.png$/);
+    expect(png.name).toMatch(/^tiny-trained-seed0-48px\.png$/);
     const img = decodePng(Uint8Array.from(png.bytes));
     expect([img.width, img.height]).toEqual([48, 48]);
     const reds = new Set<number>();
@@ -21,7 +21,7 @@ describe('exports (Chromium, WebCodecs)', () => {
     expect(reds.size).toBeGreaterThan(3);
 
     const video = await page.evaluate(() => (window as any).__epigraf.exportVideo({ path: 'turn', size: 32, fps: 8, seconds: 1 }));
-    expect(video.name).toMatch(/^placeholder-untrained-tiny-seed0-turn\.(mp4|webm)$/);
+    expect(video.name).toMatch(/^tiny-trained-seed0-turn\.(mp4|webm)$/);
     const input = new Input({ source: new BufferSource(Uint8Array.from(video.bytes)), formats: ALL_FORMATS });
     const track = (await input.getPrimaryVideoTrack())!;
     expect([track.displayWidth, track.displayHeight]).toEqual([32, 32]);

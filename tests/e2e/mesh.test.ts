@@ -1,7 +1,7 @@
 /**
  * Mesh export in Chromium: from the default model, Export mesh at 64³ downloads a GLB that GLTFLoader
  * re-imports, with vertices inside the scene box; the preview draws the mesh; a threshold above every
- * density says so (with the density range) instead of writing an empty file.
+ * density says so (with the density range) instead of writing an empty file, and a level inside that range meshes.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readFile } from 'node:fs/promises';
@@ -18,18 +18,25 @@ describe('mesh export (Chromium)', () => {
     const { page, errors } = await openPage(app());
     await expect.poll(() => page.getByTestId('status').getAttribute('data-status'), { timeout: 300_000, interval: 500 }).toBe('ready');
 
-    // The official default threshold (25) is far above an untrained model's density: a clear message, no file.
+    // The official default level is the panel's default; a threshold above every density gives a clear message
+    // with the σ range instead of an empty file, and a threshold inside that range gives a surface.
     await page.getByLabel('Mesh resolution').selectOption('64');
     await expect.poll(() => page.getByLabel('Mesh threshold').inputValue()).toBe('25');
+    await page.getByLabel('Mesh threshold').fill('100000');
     await page.getByRole('button', { name: 'Export mesh' }).click();
-    await expect.poll(() => page.getByTestId('warning').textContent(), { timeout: 120_000 }).toMatch(/no surface at threshold 25: raw σ on the grid ranges from -?\d+\.\d+ to -?\d+\.\d+/);
+    const range = /no surface at threshold 100000: raw σ on the grid ranges from (-?\d+\.\d+) to (-?\d+\.\d+)/;
+    await expect.poll(() => page.getByTestId('warning').textContent(), { timeout: 120_000 }).toMatch(range);
+    const [lo, hi] = (await page.getByTestId('warning').textContent())!.match(range)!.slice(1).map(Number);
+    expect(hi).toBeGreaterThan(lo);
+    const iso = (lo + hi) / 2;
+    console.log(`mesh e2e: raw σ of seed 0 on the 64³ grid spans ${lo} … ${hi}; meshing at ${iso.toFixed(2)}`);
 
-    await page.getByLabel('Mesh threshold').fill('0.5');
+    await page.getByLabel('Mesh threshold').fill(iso.toFixed(2));
     await page.getByLabel('Mesh format').selectOption('glb');
     const t0 = Date.now();
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: 300_000 }), page.getByRole('button', { name: 'Export mesh' }).click()]);
     const ms = Date.now() - t0;
-    expect(download.suggestedFilename()).toBe('placeholder-untrained-tiny-seed0-mesh64.glb');
+    expect(download.suggestedFilename()).toBe('tiny-trained-seed0-mesh64.glb');
     const bytes = await readFile((await download.path())!);
     const gltf = await new GLTFLoader().parseAsync(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, '');
     const meshes: Mesh[] = [];

@@ -17,7 +17,7 @@ describe('official exports in the viewer (Chromium, SwiftShader WebGPU)', () => 
     const status = page.getByTestId('status');
     const ready = () => expect.poll(() => status.getAttribute('data-status'), { timeout: 300_000, interval: 500 }).toBe('ready');
     await ready();
-    expect(await page.getByLabel('Class').count()).toBe(0); // the placeholder is unconditional
+    expect(await page.getByLabel('Class').count()).toBe(0); // the default model is unconditional
 
     const cfg: ModelConfig = { ...preset('tiny'), cDim: 3, name: 'cond' };
     const ex = exportOf(cfg, initParamArrays(cfg, 3, { perturb: 0.1 }));

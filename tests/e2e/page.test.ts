@@ -7,14 +7,14 @@ const app = useApp({ beforeAll, afterAll });
 
 describe('viewer page (Chromium, SwiftShader WebGPU)', () => {
 
-  it('loads the placeholder model, synthesises on the webgpu backend, ray-marches in WGSL and shows it on the canvas', async () => {
+  it('loads the trained default model, synthesises on the webgpu backend, ray-marches in WGSL and shows it on the canvas', async () => {
     const { page, errors, foreignRequests } = await openPage(app());
     const status = page.getByTestId('status');
     await expect.poll(() => status.getAttribute('data-status'), { timeout: 300_000, interval: 500 }).toMatch(/^(ready|error)$/);
     expect(await status.getAttribute('data-status'), await status.textContent() ?? '').toBe('ready');
     expect(await page.getByTestId('backend').textContent()).toMatch(/^webgpu \(/);
-    expect(await page.getByTestId('model-name').textContent()).toMatch(/placeholder/);
-    await expect(page.getByRole('note').textContent()).resolves.toMatch(/Placeholder model/);
+    expect(await page.getByTestId('model-name').textContent()).toBe('tiny (trained)');
+    expect(await page.getByRole('note').count()).toBe(0); // no placeholder warning
 
     const timing = page.getByTestId('timing');
     const refined = async () => expect.poll(() => timing.textContent(), { timeout: 300_000, interval: 500 }).toMatch(/refined 8\/8/);
@@ -61,7 +61,7 @@ describe('viewer page (Chromium, SwiftShader WebGPU)', () => {
     await page.getByLabel('Load weights').setInputFiles({ name: 'model.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "epigraf-web", "formatVersion": 99}') });
     await expect.poll(() => page.getByTestId('warning').textContent(), { timeout: 60_000 }).toMatch(/model\.json: unsupported format version 99/);
     expect(await page.getByTestId('status').getAttribute('data-status')).toBe('ready');
-    expect(await page.getByTestId('model-name').textContent()).toMatch(/placeholder/);
+    expect(await page.getByTestId('model-name').textContent()).toBe('tiny (trained)');
 
     // The WGSL renderer equals the tfjs reference renderer in Chromium too (same deterministic samples).
     const cmp = await page.evaluate(() => (window as any).__epigraf.compareWithReference(48));
@@ -89,6 +89,16 @@ describe('viewer page (Chromium, SwiftShader WebGPU)', () => {
       const z = await page.evaluate(([s, d]) => (window as any).__epigraf.zFromSeed(s, d), [seed, 512]);
       expect(z).toEqual(Array.from(zFromSeed(seed, 512)));
     }
+    await page.close();
+  });
+
+  it('?model=placeholder still opens the untrained model, with its warning', async () => {
+    const { page, errors } = await openPage(app(), '?model=placeholder');
+    await expect.poll(() => page.getByTestId('status').getAttribute('data-status'), { timeout: 300_000, interval: 500 }).toBe('ready');
+    expect(await page.getByTestId('model-name').textContent()).toBe('placeholder (untrained tiny)');
+    await expect(page.getByRole('note').textContent()).resolves.toMatch(/Placeholder model: untrained random weights/);
+    expect(new URL(page.url()).searchParams.get('model')).toBe('placeholder');
+    expect(errors).toEqual([]);
     await page.close();
   });
 
