@@ -263,12 +263,12 @@ export function channelsAt(cfg: ModelConfig, res: number): number {
   return Math.min(Math.floor(cfg.triplane.channelBase / res), cfg.triplane.channelMax);
 }
 
-/** Output channels of the synthesis network: three planes stacked (plane p = channels p·C … (p+1)·C − 1). */
 /** Widths of the decoder MLP's layers, input to output: [C, ...hidden, 4]. */
 export function decoderDims(cfg: ModelConfig): number[] {
   return [cfg.triplane.channels, ...cfg.decoder.hidden, DECODER_OUT];
 }
 
+/** Output channels of the synthesis network: three planes stacked (plane p = channels p·C … (p+1)·C − 1). */
 export function planeChannels(cfg: ModelConfig): number {
   return 3 * cfg.triplane.channels;
 }
