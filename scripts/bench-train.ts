@@ -6,6 +6,7 @@
  *
  *   --backends wasm,webgpu   --patches 32,64   --samplers fused,gather   --batch 8   --steps 2   --preset tiny
  *   --workers 1,2   (instead: the command-line trainer's data-parallel worker threads, wasm, fused; see below)
+ *   --patch-filters point,area   (with --workers: the trainer's --patch-filter for each case; default point)
  *
  * secondsPer1kImages = (mean time of the measured steps without R1 + R1's extra time / 16) / batch · 1000:
  * R1 runs lazily every 16 steps, and a short run would otherwise over- or under-count it.
@@ -91,13 +92,13 @@ async function stages(tr: Trainer) {
  * `--workers K,…`: the CLI trainer's worker threads (src/train/replicaPool.ts) on tfjs-wasm. After the warm-up
  * step (step 0, with R1) it times steps 1…16, so the mean includes exactly one lazy R1 step (step 16).
  */
-async function benchWorkers(workers: number[], patches: number[], batch: number, presetName: string) {
+async function benchWorkers(workers: number[], patches: number[], batch: number, presetName: string, filters: string[]) {
   const out = mkdtempSync(join(tmpdir(), 'bench-train-'));
   try {
     for (const patch of patches) {
-      for (const k of workers) {
-        const argv = ['--dataset', 'procedural:8:4', '--res', '64', '--background', 'env', '--preset', presetName, '--patch', String(patch), '--batch', String(batch), '--steps', String(1e6 / batch), '--seed', '0', '--out', out];
-        const head = { backend: 'wasm', preset: presetName, patch, batch, sampler: 'fused', workers: k };
+      for (const k of workers) for (const patchFilter of filters) {
+        const argv = ['--dataset', 'procedural:8:4', '--res', '64', '--background', 'env', '--preset', presetName, '--patch', String(patch), '--batch', String(batch), '--steps', String(1e6 / batch), '--seed', '0', '--out', out, '--patch-filter', patchFilter];
+        const head = { backend: 'wasm', preset: presetName, patch, batch, sampler: 'fused', workers: k, patchFilter };
         const pool = await ReplicaPool.start(k, argv);
         try {
           const t0 = performance.now();
@@ -121,7 +122,7 @@ async function benchWorkers(workers: number[], patches: number[], batch: number,
 
 export async function main(args: string[]) {
   if (args.includes('--workers'))
-    return benchWorkers(arg(args, 'workers', '1,2').split(',').map(Number), arg(args, 'patches', '32,64').split(',').map(Number), Number(arg(args, 'batch', '8')), arg(args, 'preset', 'tiny'));
+    return benchWorkers(arg(args, 'workers', '1,2').split(',').map(Number), arg(args, 'patches', '32,64').split(',').map(Number), Number(arg(args, 'batch', '8')), arg(args, 'preset', 'tiny'), arg(args, 'patch-filters', 'point').split(','));
   const backends = arg(args, 'backends', 'wasm,webgpu').split(',');
   const patchList = arg(args, 'patches', '32,64').split(',').map(Number);
   const samplers = arg(args, 'samplers', 'fused,gather').split(',') as TriplaneSampler[];
