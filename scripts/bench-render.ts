@@ -144,7 +144,20 @@ export async function main(args: string[]) {
     if (lines.length > 1) {
       const mean = (k: 'wgslMs' | 'decoderEvalsPerPixel') => +(lines.reduce((a, l) => a + l[k], 0) / lines.length).toFixed(2);
       // Summary over the model's seeds and views: the skipping target is judged on typical views, not one.
-      console.log(JSON.stringify({ case: `${label}-mean`, cases: lines.length, gridRes, adapter: setup.adapter, preset: g.config.name, wgslMs: mean('wgslMs'), decoderEvalsPerPixel: mean('decoderEvalsPerPixel'), maxDecoderEvalsPerPixel: Math.max(...lines.map((l) => l.decoderEvalsPerPixel)), naiveEvalsPerPixel: lines[0].naiveEvalsPerPixel, minPsnrVsNoSkip: Math.min(...lines.map((l) => l.psnrVsNoSkip)) }));
+      console.log(
+        JSON.stringify({
+          case: `${label}-mean`,
+          cases: lines.length,
+          gridRes,
+          adapter: setup.adapter,
+          preset: g.config.name,
+          wgslMs: mean('wgslMs'),
+          decoderEvalsPerPixel: mean('decoderEvalsPerPixel'),
+          maxDecoderEvalsPerPixel: Math.max(...lines.map((l) => l.decoderEvalsPerPixel)),
+          naiveEvalsPerPixel: lines[0].naiveEvalsPerPixel,
+          minPsnrVsNoSkip: Math.min(...lines.map((l) => l.psnrVsNoSkip)),
+        }),
+      );
     }
   }
 }
