@@ -5,7 +5,8 @@
  * (corner-colour correlation and match fraction over N samples of G_ema), DIR/grid.png (the first 64 samples)
  * and DIR/checkpoint.{json,bin}.
  *
- * `npm run fig9 -- --eval DIR [--samples N]` re-evaluates a saved checkpoint.
+ * `npm run fig9 -- --eval DIR [--samples N]` re-evaluates a saved checkpoint; `--out DIR --continue --steps N`
+ * trains a saved run on to N steps in all (with its own options and schedules) and evaluates it again.
  * `npm run fig9 -- --real-patches FILE.png`: the two real images' s = 1 patches, point (top) vs area (bottom).
  * `npm run fig9 -- --bench [--preset mini|tiny] [--steps N] [--max-subrays K] [--res R --patch r]`: seconds per
  * training step, point vs area (patch scales {1, 0.25}).
@@ -44,25 +45,47 @@ export async function main(argv: string[]) {
   }
   if (argv.includes('--eval')) {
     const dir = get('eval', '');
-    const json = readFileSync(join(dir, CHECKPOINT_JSON), 'utf8');
-    const bin = new Uint8Array(readFileSync(join(dir, CHECKPOINT_BIN)));
-    const { manifest } = parseCheckpoint(json, bin);
-    const t = new Trainer(manifest.config, manifest.dconfig, manifest.options, data, manifest.seed);
-    await restoreCheckpoint(t, json, bin);
-    // Keep the training run's facts (filter, seed, timings) from an earlier metrics.json.
-    const prev = existsSync(join(dir, 'metrics.json')) ? JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')) : {};
-    const meta = Object.fromEntries(['filter', 'seed', 'steps', 'batch', 'images', 'trainSeconds', 'secondsPerStep'].filter((k) => k in prev).map((k) => [k, prev[k]]));
+    const { t, prev } = await loadRun(dir, data);
+    const meta = Object.fromEntries(['filter', 'seed', 'steps', 'batch', 'images', 'trainSeconds', 'secondsPerStep', 'continuedFrom'].filter((k) => k in prev).map((k) => [k, prev[k]]));
     return evaluate(t, dir, samples, meta);
   }
   const out = get('out', '');
   if (!out) throw new Error('--out DIR is required');
+  const steps = Number(get('steps', '500'));
+  if (argv.includes('--continue')) return continueRun(out, steps, samples, data);
   const filter = get('filter', 'point') as PatchFilter;
   if (filter !== 'point' && filter !== 'area') throw new Error('--filter must be point or area');
   const seed = Number(get('seed', '0'));
-  const steps = Number(get('steps', '500'));
   const batch = Number(get('batch', '8'));
   const t = fig9Trainer(data, filter, { batch, steps, seed });
   mkdirSync(out, { recursive: true });
+  await train(t, out, steps, samples, { filter, seed, batch });
+}
+
+/** A saved run's trainer (built from its checkpoint's own config, options and seed) and its earlier metrics. */
+async function loadRun(dir: string, data: ReturnType<typeof toyDataset>) {
+  const json = readFileSync(join(dir, CHECKPOINT_JSON), 'utf8');
+  const bin = new Uint8Array(readFileSync(join(dir, CHECKPOINT_BIN)));
+  const { manifest } = parseCheckpoint(json, bin);
+  const t = new Trainer(manifest.config, manifest.dconfig, manifest.options, data, manifest.seed);
+  await restoreCheckpoint(t, json, bin);
+  const prev: Record<string, unknown> = existsSync(join(dir, 'metrics.json')) ? JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')) : {};
+  return { t, prev };
+}
+
+/**
+ * Trains a saved run on to `steps` in all. It keeps the run's options, so its schedules (β anneal, σ noise) end
+ * where they were set to end: the extra steps train at their final values, as a longer run's last steps would not.
+ */
+async function continueRun(dir: string, steps: number, samples: number, data: ReturnType<typeof toyDataset>) {
+  const { t, prev } = await loadRun(dir, data);
+  if (steps <= t.step) throw Object.assign(new Error(`${dir} is already at step ${t.step}: --steps must be larger to continue it`), { name: 'UsageError' });
+  const filter = t.t.patchFilter ?? 'point';
+  await train(t, dir, steps, samples, { filter, seed: prev.seed, batch: t.t.batch, continuedFrom: t.step });
+}
+
+async function train(t: Trainer, out: string, steps: number, samples: number, meta: Record<string, unknown>) {
+  const from = t.step;
   const t0 = performance.now();
   while (t.step < steps) {
     const s = await t.trainStep();
@@ -72,7 +95,7 @@ export async function main(argv: string[]) {
   const ck = await saveCheckpoint(t);
   writeFileSync(join(out, CHECKPOINT_JSON), ck.json);
   writeFileSync(join(out, CHECKPOINT_BIN), ck.bin);
-  await evaluate(t, out, samples, { filter, seed, steps, batch, images: t.imagesSeen, trainSeconds: +trainSeconds.toFixed(1), secondsPerStep: +(trainSeconds / steps).toFixed(3) });
+  await evaluate(t, out, samples, { ...meta, steps, images: t.imagesSeen, trainSeconds: +trainSeconds.toFixed(1), secondsPerStep: +(trainSeconds / (steps - from)).toFixed(3) });
 }
 
 async function evaluate(t: Trainer, dir: string, samples: number, meta: object) {
