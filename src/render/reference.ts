@@ -61,6 +61,29 @@ interface ChunkInputs {
   bgPoints: Float32Array | null; // [items·r·Sb·4]
 }
 
+/** Bytes of the largest tensor one chunk may create: WebGPU's default maxStorageBufferBindingSize is 128 MiB. */
+export const CHUNK_TENSOR_BYTES = 96 * 2 ** 20;
+/**
+ * Rows (sample points) one chunk may feed a layer. tfjs-webgpu's split-K matmul, which computes a weight
+ * gradient over all rows, dispatches one workgroup per 16 of them in a dimension limited to 65,535.
+ */
+export const CHUNK_ROWS = 1_000_000;
+
+const needsBg = (cfg: ModelConfig, opts: Pick<ReferenceRenderOptions, 'ignoreBg' | 'bgOnly'>) => (cfg.background.enabled && !opts.ignoreBg) || !!opts.bgOnly;
+
+/**
+ * The most rays one chunk may hold so that its largest tensors (a layer's activations over all of its sample
+ * points) stay within CHUNK_TENSOR_BYTES and CHUNK_ROWS: the small preset's batch of 8 patches of 64² in one
+ * chunk exceeded both on WebGPU. `bgSteps` 0: no background pass.
+ */
+export function maxChunkRays(cfg: ModelConfig, coarse: number, fine: number, bgSteps: number): number {
+  const fgWidth = Math.max(cfg.triplane.channels, ...cfg.decoder.hidden, 4);
+  const samples = Math.max(coarse, fine);
+  const rows = Math.max(samples, bgSteps, 1);
+  const floatsPerRay = Math.max(samples * fgWidth, bgSteps * (bgSteps > 0 ? cfg.background.width : 0), 1);
+  return Math.max(1, Math.min(Math.floor(CHUNK_TENSOR_BYTES / 4 / floatsPerRay), Math.floor(CHUNK_ROWS / rows)));
+}
+
 export function renderReference(
   cfg: ModelConfig,
   params: Params,
@@ -77,14 +100,14 @@ export function renderReference(
   const K = opts.fine ?? cfg.samples.fine;
   const Sb = opts.bgSteps ?? cfg.background.steps;
   const hw = res * res;
-  const chunk = Math.max(1, opts.chunkRays ?? 4096);
+  const chunk = Math.max(1, Math.min(opts.chunkRays ?? 4096, maxChunkRays(cfg, S, K, needsBg(cfg, opts) ? Sb : 0)));
   const rng = new MT19937((opts.seed ?? 0) >>> 0);
   const det = !!opts.deterministic;
   const baseZ = linspace(cfg.camera.near, cfg.camera.far, S);
   const useBg = cfg.background.enabled && !opts.ignoreBg;
   if (opts.bgOnly && !cfg.background.enabled) throw new Error('bgOnly needs a model with a background INR');
   const disparities = linspace(cfg.background.start, 0, Sb);
-  const needBg = useBg || !!opts.bgOnly;
+  const needBg = needsBg(cfg, opts);
 
   // Whole images of several items go through the networks together when they fit in a chunk (fewer, larger
   // kernels: training renders a batch of small patches); larger images are split into chunks of one item.

@@ -10,7 +10,7 @@ import { MLP } from '../../src/model/params';
 import {
   anglesOfCamera, cameraFromAngles, cameraFromQuaternion, inverseSpherePoints, linspace, quaternionFromAngles, rayDirections,
 } from '../../src/render/camera';
-import { renderReference } from '../../src/render/reference';
+import { renderReference, maxChunkRays } from '../../src/render/reference';
 import { samplePdf } from '../../src/render/volume';
 
 beforeAll(async () => { await useBackend('wasm'); });
@@ -189,6 +189,37 @@ describe('reference renderer on crafted scenes', () => {
     expect(Array.from(a)).toEqual(Array.from(b));
     expect(Array.from(a)).not.toEqual(Array.from(c));
     g.dispose();
+  });
+
+  it('chunking does not change a render: items grouped or not draw the same samples; split items, the same image when deterministic', async () => {
+    const cfg = base;
+    const g = Generator.random(cfg, 8, { perturb: 0.1 });
+    const ws = g.mapping(g.latents([4, 5]));
+    const planes = g.synthesize(ws);
+    const cams = [cameraFromAngles(0.1, 1.4, 1, 30), cameraFromAngles(2.0, 0.7, 1, 30)];
+    const r = (chunkRays: number, deterministic = false) =>
+      renderReference(cfg, g.params, planes, ws, cams, { resolution: 6, seed: 9, chunkRays, deterministic }).rgb.data();
+    const [grouped, single] = await Promise.all([r(1 << 16), r(36)]);
+    expect(grouped.length).toBe(2 * 36 * 3);
+    for (let i = 0; i < grouped.length; i++) expect(single[i]).toBeCloseTo(grouped[i], 5);
+    const [whole, split] = await Promise.all([r(1 << 16, true), r(10, true)]);
+    for (let i = 0; i < whole.length; i++) expect(split[i]).toBeCloseTo(whole[i], 5);
+    g.dispose();
+  });
+
+  it('chunks stay within WebGPU limits whatever chunkRays asks for (the small preset at 8 × 64² did not)', () => {
+    for (const name of ['tiny', 'small', 'official'] as const) {
+      const cfg = preset(name);
+      const { coarse, fine } = cfg.samples;
+      const sb = cfg.background.steps;
+      const m = maxChunkRays(cfg, coarse, fine, sb);
+      const widest = Math.max(cfg.triplane.channels, ...cfg.decoder.hidden);
+      expect(m * Math.max(coarse, fine) * widest * 4, name).toBeLessThanOrEqual(128 * 2 ** 20); // maxStorageBufferBindingSize
+      expect(m * sb * cfg.background.width * 4, name).toBeLessThanOrEqual(128 * 2 ** 20);
+      expect(Math.ceil((m * Math.max(coarse, fine, sb)) / 16), name).toBeLessThanOrEqual(65535); // split-K workgroups
+    }
+    expect(maxChunkRays(preset('small'), 48, 48, 16)).toBeLessThan(8 * 64 * 64); // split into chunks now
+    expect(maxChunkRays(preset('tiny'), 24, 24, 8)).toBeGreaterThanOrEqual(8 * 64 * 64); // one chunk, as before
   });
 
   // On the cpu backend: wasm lacks UnsortedSegmentSum (gather's gradient) and Conv2DBackpropFilter; the
