@@ -4,38 +4,20 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { Quaternion, Vector3 } from 'three';
 import { useWebGPUBackend } from '../helpers/webgpuNode';
 import { preset, type ModelConfig } from '../../src/model/config';
 import { Generator } from '../../src/model/generator';
-import { cameraFromAngles, cameraFromQuaternion, quaternionFromAngles, type Camera } from '../../src/render/camera';
-import { renderReference, type ReferenceRenderOptions } from '../../src/render/reference';
+import { cameraFromAngles, type Camera } from '../../src/render/camera';
+import type { ReferenceRenderOptions } from '../../src/render/reference';
 import { WgslRenderer } from '../../src/render/wgslRenderer';
 import { RaymarchPass } from '../../src/render/raymarchPass';
 import { OccupancyPass } from '../../src/render/occupancyPass';
 import { checkedShaderModule } from '../../src/render/gpu';
-import { toDisplay } from '../../src/render/displayMap';
+import { compareWithReference, agreementCameras } from '../helpers/renderAgreement';
 
-const disp = toDisplay;
-
-async function compare(cfg: ModelConfig, g: Generator, r: WgslRenderer, cam: Camera, res: number, extra: Partial<ReferenceRenderOptions> = {}) {
-  const ref = renderReference(cfg, g.params, planesT!, wsT!, [cam], { resolution: res, deterministic: true, ...extra });
-  const refRgb = await ref.rgb.data();
-  const refOp = await ref.opacity.data();
-  const refDepth = await ref.depth.data();
-  tf.dispose([ref.rgb, ref.opacity, ref.depth]);
-  r.render(cam, { width: res, height: res, deterministic: true, coarse: extra.coarse, fine: extra.fine, bgSteps: extra.bgSteps, ignoreBg: extra.ignoreBg, bgOnly: extra.bgOnly });
-  const img = await r.read();
-  let rgbErr = 0;
-  let opErr = 0;
-  let depthErr = 0;
-  for (let i = 0; i < res * res; i++) {
-    for (let k = 0; k < 3; k++) rgbErr = Math.max(rgbErr, Math.abs(disp(img.rgba[4 * i + k]) - disp(refRgb[3 * i + k])));
-    opErr = Math.max(opErr, Math.abs(img.rgba[4 * i + 3] - refOp[i]));
-    depthErr = Math.max(depthErr, Math.abs(img.depth[i] - refDepth[i]));
-  }
-  return { rgbErr, opErr, depthErr, img, refRgb };
-}
+// The module's latent, set by each describe's setup.
+const compare = (cfg: ModelConfig, g: Generator, r: WgslRenderer, cam: Camera, res: number, extra: Partial<ReferenceRenderOptions> = {}) =>
+  compareWithReference(cfg, g.params, planesT!, wsT!, r, cam, res, extra);
 
 let planesT: tf.Tensor4D | null = null;
 let wsT: tf.Tensor3D | null = null;
@@ -58,17 +40,9 @@ describe('WGSL renderer equals the reference renderer (tiny preset, random weigh
     g?.dispose();
   });
 
-  const past = new Quaternion().setFromAxisAngle(new Vector3(0, 0, 1), (100 * Math.PI) / 180).multiply(quaternionFromAngles(0, Math.PI / 2));
-  const cameras: [string, () => Camera][] = [
-    ['frontal', () => cameraFromAngles(0, Math.PI / 2, 1, 30)],
-    ['oblique', () => cameraFromAngles(0.8, 1.1, 1, 30)],
-    ['pitch near 0', () => cameraFromAngles(-2.0, 0.01, 1, 30)],
-    ['pitch near π', () => cameraFromAngles(2.5, Math.PI - 0.01, 1, 30)],
-    ['past the pole', () => cameraFromQuaternion(past, 1, 30)],
-  ];
-  for (const [name, cam] of cameras) {
+  for (const [name, cam] of agreementCameras()) {
     it(`full image, ${name}`, async () => {
-      const { rgbErr, opErr, depthErr } = await compare(cfg, g, r, cam(), 12);
+      const { rgbErr, opErr, depthErr } = await compare(cfg, g, r, cam, 12);
       expect(rgbErr, 'rgb').toBeLessThanOrEqual(2e-3);
       expect(opErr, 'opacity').toBeLessThanOrEqual(2e-3);
       expect(depthErr, 'depth').toBeLessThanOrEqual(2e-3);
