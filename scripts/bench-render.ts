@@ -10,7 +10,7 @@
  * skipping, which has nothing to skip in a random generator's uniform fog.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { useWebGPUBackend, installNodeWebGPU } from '../tests/helpers/webgpuNode';
+import { useWebGPUBackend, adapterDescription } from '../tests/helpers/webgpuNode';
 import { blobScene, psnr } from '../tests/helpers/scenes';
 import { preset, type ModelConfig, type PresetName } from '../src/model/config';
 import { Generator } from '../src/model/generator';
@@ -131,9 +131,7 @@ export async function main(args: string[]) {
   const views = parseViews(arg(args, 'views', '0.5:1.25'));
   const gridRes = Number(arg(args, 'grid', '64'));
   if (!(Number.isInteger(gridRes) && gridRes >= 4)) throw new Error(`--grid must be an integer ≥ 4 (got ${gridRes})`);
-  const gpu = await installNodeWebGPU();
-  const info = (await gpu.requestAdapter())!.info;
-  const adapter = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' / ');
+  const adapter = await adapterDescription();
   const warmupMs = Number(arg(args, 'warmup-ms', '300'));
   if (!(warmupMs >= 0)) throw new Error(`--warmup-ms must be a number ≥ 0 (got ${arg(args, 'warmup-ms', '300')})`);
   const setup: BenchSetup = { size, frames, adapter, gridRes, warmupMs };

@@ -6,7 +6,7 @@
  * A case is a preset (random weights) or a weights directory (the default view, yaw 0.5, pitch 1.25).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { useWebGPUBackend, installNodeWebGPU } from '../tests/helpers/webgpuNode';
+import { useWebGPUBackend, adapterDescription } from '../tests/helpers/webgpuNode';
 import { agreementCameras, compareWithReference } from '../tests/helpers/renderAgreement';
 import { preset, type PresetName } from '../src/model/config';
 import { Generator } from '../src/model/generator';
@@ -18,9 +18,7 @@ import { cliArgs } from './cliArgs';
 
 export async function main(args: string[]) {
   const cases = cliArgs(args).get('cases', 'tiny,small,official').split(',').filter(Boolean);
-  const gpu = await installNodeWebGPU();
-  const info = (await gpu.requestAdapter())!.info;
-  const adapter = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' / ');
+  const adapter = await adapterDescription();
   await useWebGPUBackend();
   tf.env().set('WEBGPU_CPU_FORWARD', false);
   const e = (x: number) => +x.toExponential(2);

@@ -23,6 +23,12 @@ export async function installNodeWebGPU(): Promise<GPU> {
   return gpu;
 }
 
+/** The Node adapter's vendor, architecture, device and description, for benchmark output. */
+export async function adapterDescription(): Promise<string> {
+  const info = (await (await installNodeWebGPU()).requestAdapter())!.info;
+  return [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' / ');
+}
+
 export async function useWebGPUBackend(): Promise<void> {
   await installNodeWebGPU();
   await import('@tensorflow/tfjs-backend-webgpu');
