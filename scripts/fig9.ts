@@ -70,18 +70,19 @@ async function loadRun(dir: string, data: ReturnType<typeof toyDataset>) {
   const t = new Trainer(manifest.config, manifest.dconfig, manifest.options, data, manifest.seed);
   await restoreCheckpoint(t, json, bin);
   const prev: Record<string, unknown> = existsSync(join(dir, 'metrics.json')) ? JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')) : {};
-  return { t, prev };
+  return { t, prev, seed: manifest.seed };
 }
 
 /**
  * Trains a saved run on to `steps` in all. It keeps the run's options, so its schedules (β anneal, σ noise) end
- * where they were set to end: the extra steps train at their final values, as a longer run's last steps would not.
+ * where they were set to end and the extra steps train at their final values; a run started with the longer
+ * length would have stretched them over all of it.
  */
 async function continueRun(dir: string, steps: number, samples: number, data: ReturnType<typeof toyDataset>) {
-  const { t, prev } = await loadRun(dir, data);
+  const { t, seed } = await loadRun(dir, data);
   if (steps <= t.step) throw Object.assign(new Error(`${dir} is already at step ${t.step}: --steps must be larger to continue it`), { name: 'UsageError' });
   const filter = t.t.patchFilter ?? 'point';
-  await train(t, dir, steps, samples, { filter, seed: prev.seed, batch: t.t.batch, continuedFrom: t.step });
+  await train(t, dir, steps, samples, { filter, seed, batch: t.t.batch, continuedFrom: t.step });
 }
 
 async function train(t: Trainer, out: string, steps: number, samples: number, meta: Record<string, unknown>) {
