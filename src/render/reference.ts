@@ -64,8 +64,9 @@ interface ChunkInputs {
 /** Bytes of the largest tensor one chunk may create: WebGPU's default maxStorageBufferBindingSize is 128 MiB. */
 export const CHUNK_TENSOR_BYTES = 96 * 2 ** 20;
 /**
- * Rows (sample points) one chunk may feed a layer. tfjs-webgpu's split-K matmul, which computes a weight
- * gradient over all rows, dispatches one workgroup per 16 of them in a dimension limited to 65,535.
+ * Rows (sample points) one chunk may feed a layer. A training step with 1.57 M rows per layer failed on an H200
+ * with a tfjs-webgpu kernel's dispatch over 65,535 workgroups in one dimension (which kernel was not traced);
+ * 0.79 M rows (the tiny preset at 8 × 64²) ran there.
  */
 export const CHUNK_ROWS = 1_000_000;
 
