@@ -70,15 +70,15 @@ async function benchCase(label: string, cfg: ModelConfig, params: Params, planes
     times.push(performance.now() - t0);
   }
   // Frames submitted back to back with one wait at the end: throughput, as progressive refinement draws them.
-  const tb = performance.now();
-  for (let i = 0; i < frames; i++) r.render(cam, { ...opts, skipping: true });
-  await device.queue.onSubmittedWorkDone();
-  const wgslBatchMs = (performance.now() - tb) / frames;
-  const skip = await r.read();
-  const tn = performance.now();
-  for (let i = 0; i < frames; i++) r.render(cam, { ...opts, skipping: false });
-  await device.queue.onSubmittedWorkDone();
-  const noSkipBatchMs = (performance.now() - tn) / frames;
+  const batchMs = async (skipping: boolean) => {
+    const t0 = performance.now();
+    for (let i = 0; i < frames; i++) r.render(cam, { ...opts, skipping });
+    await device.queue.onSubmittedWorkDone();
+    return (performance.now() - t0) / frames;
+  };
+  const wgslBatchMs = await batchMs(true);
+  const skip = await r.read(); // the last skipping frame: its evaluation count and image
+  const noSkipBatchMs = await batchMs(false);
   r.render(cam, { ...opts, skipping: false });
   const full = await r.read();
   const refTimes: number[] = [];
@@ -132,8 +132,9 @@ export async function main(args: string[]) {
   const gridRes = Number(arg(args, 'grid', '64'));
   if (!(Number.isInteger(gridRes) && gridRes >= 4)) throw new Error(`--grid must be an integer ≥ 4 (got ${gridRes})`);
   const adapter = await adapterDescription();
-  const warmupMs = Number(arg(args, 'warmup-ms', '300'));
-  if (!(warmupMs >= 0)) throw new Error(`--warmup-ms must be a number ≥ 0 (got ${arg(args, 'warmup-ms', '300')})`);
+  const warmupArg = arg(args, 'warmup-ms', '300');
+  const warmupMs = Number(warmupArg);
+  if (!(warmupMs >= 0)) throw new Error(`--warmup-ms must be a number ≥ 0 (got ${warmupArg})`);
   const setup: BenchSetup = { size, frames, adapter, gridRes, warmupMs };
   await useWebGPUBackend();
   tf.env().set('WEBGPU_CPU_FORWARD', false);
