@@ -2,7 +2,8 @@
  * Packs network weights for the WGSL passes, on the GPU with tfjs (no CPU round trip):
  * - the decoder MLP, equalised-lr gains baked in (once per model);
  * - the background INR modulated and demodulated for one latent (once per w, never per pixel).
- * Layout, per layer in evaluation order: W [out, in] row-major, then bias [out].
+ * Decoder layout, per layer in evaluation order: W [out, in] row-major, then bias [out]. The background INR's
+ * layout is the one its tiled evaluation reads (backgroundInrWgsl.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { decoderDims, numWsTriplane, type ModelConfig } from '../model/config';
@@ -39,16 +40,23 @@ export function packBackground(cfg: ModelConfig, params: Params, ws: tf.Tensor3D
     const base = numWsTriplane(cfg);
     const wAt = (i: number) => tf.reshape(tf.slice(ws, [0, base + i, 0], [1, 1, cfg.wDim]), [1, cfg.wDim]) as tf.Tensor2D;
     const parts: tf.Tensor[] = [];
+    // W [O, I] → [⌈I/4⌉, O, 4] (inputs zero-padded), then the bias zero-padded to whole vec4s.
+    const push = (weight: tf.Tensor2D, bias: tf.Tensor) => {
+      const [O, I] = weight.shape;
+      const I4 = Math.ceil(I / 4);
+      const blocked = tf.reshape(tf.pad(weight, [[0, 0], [0, 4 * I4 - I]]), [O, I4, 4]);
+      parts.push(tf.reshape(tf.transpose(blocked, [1, 0, 2]), [-1]), tf.pad(tf.reshape(bias, [-1]), [[0, 4 * Math.ceil(O / 4) - O]]));
+    };
     const modulated = (name: string, w: tf.Tensor2D) => {
       const weight = param(params, `${name}.weight`) as tf.Tensor2D; // [O, I]
       const styles = fullyConnected(params, `${name}.affine`, w); // [1, I]
       const d = demodCoefs(weight, styles); // [1, O]
-      parts.push(tf.reshape(tf.mul(tf.mul(weight, styles), tf.transpose(d)), [-1]), param(params, `${name}.bias`));
+      push(tf.mul(tf.mul(weight, styles), tf.transpose(d)), param(params, `${name}.bias`));
     };
     const output = (name: string, w: tf.Tensor2D) => {
       const weight = param(params, `${name}.weight`) as tf.Tensor2D;
       const styles = tf.mul(fullyConnected(params, `${name}.affine`, w), 1 / Math.sqrt(weight.shape[1]));
-      parts.push(tf.reshape(tf.mul(weight, styles), [-1]), param(params, `${name}.bias`));
+      push(tf.mul(weight, styles), param(params, `${name}.bias`));
     };
     let wIdx = 0;
     for (let b = 0; b < cfg.background.blocks; b++) {

@@ -13,7 +13,9 @@ import type { Camera, Patch } from './camera';
 import { readBuffer, storageBuffer } from './gpu';
 import { decoderFloats, packBackground, packDecoder } from './gpuWeights';
 import { OccupancyPass } from './occupancyPass';
-import { FLAGS, RaymarchPass } from './raymarchPass';
+import { RaymarchPass } from './raymarchPass';
+import { BackgroundPass } from './backgroundPass';
+import { FLAGS, FrameUniforms } from './frameUniforms';
 
 type GPUData = { buffer: GPUBuffer; tensorRef: tf.Tensor };
 
@@ -75,7 +77,7 @@ export interface WgslRendererOptions {
 export class WgslRenderer {
   private planes: GPUData | null = null;
   private bg: GPUData | null = null;
-  private targets: { w: number; h: number; rgba: GPUBuffer; depth: GPUBuffer; accum: GPUBuffer } | null = null;
+  private targets: { w: number; h: number; rgba: GPUBuffer; depth: GPUBuffer; accum: GPUBuffer; bgWeight: GPUBuffer } | null = null;
   private readonly counter: GPUBuffer;
   /** Bound where a pass needs no data (no background model, no injected depths): never written. */
   private readonly placeholder: GPUBuffer;
@@ -86,7 +88,9 @@ export class WgslRenderer {
     readonly device: GPUDevice,
     readonly cfg: ModelConfig,
     private readonly params: Params,
+    private readonly frame: FrameUniforms,
     private readonly raymarch: RaymarchPass,
+    private readonly background: BackgroundPass,
     private readonly occupancy: OccupancyPass,
     private readonly decoder: GPUData,
     private readonly sigmaEps: number,
@@ -94,7 +98,7 @@ export class WgslRenderer {
     private readonly outsideEmpty: boolean,
   ) {
     this.counter = storageBuffer(device, 'decoder evaluation counter', 4);
-    this.placeholder = storageBuffer(device, 'raymarch placeholder input', 16);
+    this.placeholder = storageBuffer(device, 'placeholder input', 16);
     this.counterStaging = device.createBuffer({ label: 'decoder evaluation counter staging', size: 4, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
   }
 
@@ -105,8 +109,9 @@ export class WgslRenderer {
     tf.env().set('WEBGPU_CPU_FORWARD', false);
     const device = (tf.backend() as unknown as { device: GPUDevice }).device;
     const maxCoarse = opts.maxCoarse ?? 2 * cfg.samples.coarse;
-    const [raymarch, occupancy] = await Promise.all([
+    const [raymarch, background, occupancy] = await Promise.all([
       RaymarchPass.create(device, cfg, maxCoarse),
+      BackgroundPass.create(device, cfg),
       OccupancyPass.create(device, cfg, opts.gridRes ?? 64),
     ]);
     const packed = packDecoder(cfg, params);
@@ -119,7 +124,7 @@ export class WgslRenderer {
     });
     const sigma0 = (await sigma0T.data())[0];
     sigma0T.dispose();
-    return new WgslRenderer(device, cfg, params, raymarch, occupancy, decoder, sigmaEps, sigma0 <= sigmaEps);
+    return new WgslRenderer(device, cfg, params, new FrameUniforms(device, cfg), raymarch, background, occupancy, decoder, sigmaEps, sigma0 <= sigmaEps);
   }
 
   /** Adopts the tri-planes [1, R, R, 3C] and latent ws [1, numWs, wDim] of one sample. */
@@ -157,6 +162,7 @@ export class WgslRenderer {
       rgba: storageBuffer(this.device, 'raymarch rgba', w * h * 16),
       depth: storageBuffer(this.device, 'raymarch depth', w * h * 4),
       accum: storageBuffer(this.device, 'raymarch accumulation', w * h * 16),
+      bgWeight: storageBuffer(this.device, 'raymarch background weight', w * h * 4),
     };
     return this.targets;
   }
@@ -180,13 +186,15 @@ export class WgslRenderer {
     const fine = o.fine ?? cfg.samples.fine;
     if (o.inject && o.skipping) throw new Error('injected sample depths and empty-space skipping cannot be combined');
     const injected = o.inject ? this.uploadInjected(o.inject, o.width * o.height, coarse, fine) : null;
-    this.raymarch.writeFrame({
+    this.raymarch.checkCoarse(coarse);
+    const bgSteps = o.bgSteps ?? cfg.background.steps;
+    this.frame.write({
       camera,
       width: o.width,
       height: o.height,
       coarse,
       fine,
-      bgSteps: o.bgSteps ?? cfg.background.steps,
+      bgSteps,
       flags,
       frameIndex: o.frameIndex ?? 0,
       seed: o.seed ?? 0,
@@ -202,17 +210,29 @@ export class WgslRenderer {
     this.raymarch.encode(
       enc,
       {
+        frame: this.frame.buffer,
         planes: this.planesBinding(),
         decoder: this.decoderBinding(),
-        background: this.bg ? { buffer: this.bg.buffer, size: Math.max(16, this.bg.tensorRef.size * 4) } : { buffer: this.placeholder },
         occupancy: { buffer: injected ?? this.occupancy.occupancy },
         rgba: t.rgba,
         depth: t.depth,
-        accum: t.accum,
+        bgWeight: t.bgWeight,
         counter: this.counter,
       },
       o.width,
       o.height,
+    );
+    this.background.encode(
+      enc,
+      {
+        frame: this.frame.buffer,
+        weights: this.bg && bgModel ? { buffer: this.bg.buffer, size: this.bg.tensorRef.size * 4 } : { buffer: this.placeholder },
+        bgWeight: t.bgWeight,
+        rgba: t.rgba,
+        accum: t.accum,
+      },
+      o.width * o.height,
+      bgSteps,
     );
     this.device.queue.submit([enc.finish()]);
     injected?.destroy(); // freed once the submitted frame has run
@@ -286,6 +306,7 @@ export class WgslRenderer {
     this.targets.rgba.destroy();
     this.targets.depth.destroy();
     this.targets.accum.destroy();
+    this.targets.bgWeight.destroy();
     this.targets = null;
   }
 
@@ -293,7 +314,7 @@ export class WgslRenderer {
     this.releaseLatent();
     this.destroyTargets();
     this.decoder.tensorRef.dispose();
-    this.raymarch.destroy();
+    this.frame.destroy();
     this.occupancy.destroy();
     this.counter.destroy();
     this.placeholder.destroy();

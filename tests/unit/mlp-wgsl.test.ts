@@ -1,17 +1,19 @@
 /**
- * The generated (unrolled) WGSL MLPs, checked without a GPU: the code, evaluated as JavaScript (`let`s and
- * `for` loops translate one to one), reads every packed weight exactly once and equals the tfjs decoder and
- * background INR — for small layers (fully unrolled) and large ones (loop over outputs).
+ * The generated WGSL MLPs, checked without a GPU: the decoder's code, evaluated as JavaScript (`let`s and `for`
+ * loops translate one to one), reads every packed weight exactly once and equals the tfjs decoder — for small
+ * layers (fully unrolled) and large ones (loop over outputs); the background INR's packed weights, read at the
+ * offsets its tiled WGSL reads, equal the tfjs INR, and its tiles fit WebGPU's limits.
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../helpers/backend';
-import { preset, type ModelConfig } from '../../src/model/config';
+import { bgFourierCoefs, bgFourierPeriod, preset, type ModelConfig } from '../../src/model/config';
 import { Generator } from '../../src/model/generator';
 import { backgroundInr } from '../../src/model/background';
 import { decodeFeatures } from '../../src/model/triplane';
 import { decoderFloats, packBackground, packDecoder } from '../../src/render/gpuWeights';
-import { backgroundWgsl, decoderWgsl } from '../../src/render/mlpWgsl';
+import { decoderWgsl } from '../../src/render/mlpWgsl';
+import { BG_THREADS, bgLayerFloats, bgLayers, bgTile } from '../../src/render/backgroundInrWgsl';
 
 beforeAll(async () => { await useBackend('cpu'); });
 
@@ -57,24 +59,65 @@ describe('generated WGSL MLPs', () => {
     }
   });
 
-  it('the background INR reads each packed weight once and equals backgroundInr (tiny; 128 wide, looped)', async () => {
-    for (const cfg of [preset('tiny'), { ...preset('tiny'), background: { ...preset('tiny').background, width: 128, fourierFrequencies: 6 } }]) {
+  it('the background INR’s packed weights, read at the offsets its tiles read, equal backgroundInr (tiny; 128 wide; widths 40 and 200)', async () => {
+    const tiny = preset('tiny');
+    const widths = [tiny.background.width, 128, 40, 200];
+    for (const width of widths) {
+      const cfg = { ...tiny, background: { ...tiny.background, width, fourierFrequencies: width === 128 ? 6 : 4 } };
       const g = Generator.random(cfg, 11, { perturb: 0.1 });
       const ws = g.mapping(g.latents([2]), null, { psi: 1 });
       const packed = packBackground(cfg, g.params, ws);
       const pts = tf.tensor3d([[[0.6, -0.8, 0, 0.3], [0, 0, 1, 0.9], [-0.48, 0.6, 0.64, 0.05]]]);
       const want = await backgroundInr(cfg, g.params, ws, pts).data();
-      const run = asJs(backgroundWgsl(cfg), 'bgW', 'pt');
       const w = (await packed.data()) as Float32Array;
+      expect(w.length).toBe(bgLayers(cfg).reduce((n, l) => n + bgLayerFloats(l.nin, l.nout), 0));
       const p = await pts.data();
       for (let i = 0; i < 3; i++) {
-        const got = run(w, Array.from(p.slice(4 * i, 4 * i + 4)));
-        expect(got.reads).toEqual(range(packed.size));
-        for (let o = 0; o < 4; o++) expect(got.out[o]).toBeCloseTo(want[4 * i + o], 4);
+        const got = evalPackedBackground(cfg, w, Array.from(p.slice(4 * i, 4 * i + 4)));
+        for (let o = 0; o < 4; o++) expect(got[o]).toBeCloseTo(want[4 * i + o], 4);
       }
-      expect(backgroundWgsl({ ...cfg, background: { ...cfg.background, enabled: false } })).toContain('return vec4f(0.0);');
       tf.dispose([ws, packed, pts]);
       g.dispose();
     }
   });
+
+  it('background tiles fit WebGPU’s guaranteed limits and cover every output', () => {
+    for (const cfg of [preset('tiny'), preset('small'), preset('official')]) {
+      for (const width of [cfg.background.width, 1, 40, 200, 512]) {
+        const t = bgTile({ ...cfg, background: { ...cfg.background, width } });
+        expect(t.groups * t.threadsPerGroup).toBe(BG_THREADS);
+        expect(t.outputsPerThread * t.threadsPerGroup).toBeGreaterThanOrEqual(width);
+        expect(t.points).toBeLessThanOrEqual(BG_THREADS);
+        expect(t.points).toBe(t.groups * t.pointsPerGroup);
+        expect(t.workgroupBytes).toBeLessThanOrEqual(16384);
+      }
+    }
+    // the official INR: one 128-thread group, one output neuron per thread, 16 points (one pixel's steps) per tile
+    expect(bgTile(preset('official'))).toMatchObject({ groups: 1, outputsPerThread: 1, points: 16 });
+  });
 });
+
+/** The background INR evaluated in JS from the packed weights, read at the offsets backgroundInrWgsl.ts reads. */
+function evalPackedBackground(cfg: ModelConfig, w: Float32Array, pt: number[]): number[] {
+  const period = bgFourierPeriod(cfg);
+  const coefs = bgFourierCoefs(cfg);
+  let x: number[] = [];
+  for (let d = 0; d < 4; d++) {
+    const r = coefs.map((c) => pt[d] * period * c);
+    x.push(...r.map(Math.sin), ...r.map(Math.cos));
+  }
+  const out = [0, 0, 0, 0];
+  let off4 = 0;
+  for (const l of bgLayers(cfg)) {
+    const nin4 = Math.ceil(l.nin / 4);
+    const y = range(l.nout).map((o) => {
+      let s = w[4 * (off4 + nin4 * l.nout) + o];
+      for (let i = 0; i < l.nin; i++) s += w[4 * (off4 + Math.floor(i / 4) * l.nout + o) + (i % 4)] * x[i];
+      return s;
+    });
+    if (l.output) y.forEach((v, o) => (out[o] += v));
+    else x = y.map((v) => (v >= 0 ? v : 0.2 * v) * Math.SQRT2);
+    off4 += bgLayerFloats(l.nin, l.nout) / 4;
+  }
+  return out;
+}

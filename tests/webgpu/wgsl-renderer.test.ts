@@ -11,6 +11,7 @@ import { cameraFromAngles, type Camera } from '../../src/render/camera';
 import type { ReferenceRenderOptions } from '../../src/render/reference';
 import { WgslRenderer } from '../../src/render/wgslRenderer';
 import { RaymarchPass } from '../../src/render/raymarchPass';
+import { BackgroundPass } from '../../src/render/backgroundPass';
 import { OccupancyPass } from '../../src/render/occupancyPass';
 import { checkedShaderModule } from '../../src/render/gpu';
 import { compareWithReference, agreementCameras } from '../helpers/renderAgreement';
@@ -66,7 +67,7 @@ describe('WGSL renderer equals the reference renderer (tiny preset, random weigh
 
   it('every shader compiles with no errors or warnings', async () => {
     const device = (tf.backend() as unknown as { device: GPUDevice }).device;
-    for (const [label, code] of [['raymarch', RaymarchPass.source(cfg, 48)], ['occupancy', OccupancyPass.source(cfg)]] as const) {
+    for (const [label, code] of [['raymarch', RaymarchPass.source(cfg, 48)], ['background', BackgroundPass.source(cfg)], ['occupancy', OccupancyPass.source(cfg)]] as const) {
       const m = device.createShaderModule({ label, code });
       const info = await m.getCompilationInfo();
       expect(info.messages.map((x) => `${x.type}: ${x.message}`)).toEqual([]);
@@ -96,4 +97,31 @@ describe('WGSL renderer with the official preset’s shapes (512² × 32 × 3 pl
     g.dispose();
     tf.dispose([planes, ws]);
   });
+});
+
+describe('the background pass’s tiles off the presets’ path (tiny preset, background only)', () => {
+  // Width 40: two thread groups and a partly used vec4; width 200: two output neurons per thread and 15-point
+  // tiles. 20 and 70 steps: a pixel's steps split over several tiles.
+  for (const [width, steps] of [[40, [8, 70]], [200, [8, 20]]] as const) {
+    it(`width ${width}, ${steps.join(' and ')} steps`, async () => {
+      await useWebGPUBackend();
+      const base = preset('tiny');
+      const cfg = { ...base, background: { ...base.background, width } };
+      const g = Generator.random(cfg, 31, { perturb: 0.1 });
+      const ws = g.mapping(g.latents([3]), null, { psi: 0.7 });
+      const planes = tf.mul(tf.randomNormal([1, 64, 64, 48], 0, 1, 'float32', 6), 0.5) as tf.Tensor4D;
+      const r = await WgslRenderer.create(cfg, g.params);
+      await r.setLatent(planes, ws);
+      const cam = cameraFromAngles(-0.7, 1.9, 1, 30);
+      for (const bgSteps of steps) {
+        const { rgbErr, refRgb } = await compareWithReference(cfg, g.params, planes, ws, r, cam, 6, { bgOnly: true, bgSteps });
+        expect(rgbErr, `${bgSteps} steps`).toBeLessThanOrEqual(2e-3);
+        // a background with structure, not a constant the tiles could match by accident
+        expect(Math.max(...refRgb) - Math.min(...refRgb)).toBeGreaterThan(0.05);
+      }
+      r.destroy();
+      g.dispose();
+      tf.dispose([planes, ws]);
+    });
+  }
 });

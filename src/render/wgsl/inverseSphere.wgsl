@@ -1,9 +1,9 @@
 // Background: NeRF++ inverse-sphere points — the WGSL twin of inverseSpherePoints (src/render/camera.ts).
 //
-// The points go through `backgroundQuery`, the w-modulated INR (twin of backgroundInr, src/model/background.ts),
-// generated unrolled by mlpWgsl.ts: its weights arrive already modulated and demodulated for the current latent
-// (packed once per w by src/render/gpuWeights.ts), so per sample it is a plain MLP: Fourier features of
-// (x′, y′, z′, 1/r) with frequencies π·2^k → blocks of lrelu·√2 layers, each adding a linear 4-channel output.
+// The points go through `bgInr`, the w-modulated INR (twin of backgroundInr, src/model/background.ts), generated
+// by backgroundInrWgsl.ts: its weights arrive already modulated and demodulated for the current latent (packed
+// once per w by src/render/gpuWeights.ts), so per sample it is a plain MLP: Fourier features of (x′, y′, z′, 1/r)
+// with frequencies π·2^k → blocks of lrelu·√2 layers, each adding a linear 4-channel output.
 
 /// (x′, y′, z′, q) for a ray from o (inside the unit sphere) along unit d, at inverse depth q.
 fn inverseSpherePoint(o: vec3f, d: vec3f, q: f32) -> vec4f {
