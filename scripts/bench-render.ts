@@ -5,7 +5,8 @@
  * those --seeds a,b (default 0) and --views yaw:pitch,… (default 0.5:1.25): one case per model, seed and view.
  * --grid N sets the occupancy grid's side (default 64); --warmup-ms N renders frames for N ms before timing
  * (default 300). `wgslMs` is the median frame with a wait after each, `wgslBatchMs` the mean of frames submitted
- * back to back (`noSkipBatchMs` likewise without empty-space skipping).
+ * back to back (`noSkipBatchMs` likewise without empty-space skipping, `foregroundBatchMs` with skipping and without
+ * the background INR: the rest of wgslBatchMs is the background pass).
  * Random-weight cases measure speed; the structured scene (a compact opaque object) measures empty-space
  * skipping, which has nothing to skip in a random generator's uniform fog.
  */
@@ -70,15 +71,16 @@ async function benchCase(label: string, cfg: ModelConfig, params: Params, planes
     times.push(performance.now() - t0);
   }
   // Frames submitted back to back with one wait at the end: throughput, as progressive refinement draws them.
-  const batchMs = async (skipping: boolean) => {
+  const batchMs = async (skipping: boolean, ignoreBg = false) => {
     const t0 = performance.now();
-    for (let i = 0; i < frames; i++) r.render(cam, { ...opts, skipping });
+    for (let i = 0; i < frames; i++) r.render(cam, { ...opts, skipping, ignoreBg });
     await device.queue.onSubmittedWorkDone();
     return (performance.now() - t0) / frames;
   };
   const wgslBatchMs = await batchMs(true);
   const skip = await r.read(); // the last skipping frame: its evaluation count and image
   const noSkipBatchMs = await batchMs(false);
+  const foregroundBatchMs = await batchMs(true, true);
   r.render(cam, { ...opts, skipping: false });
   const full = await r.read();
   const refTimes: number[] = [];
@@ -111,6 +113,7 @@ async function benchCase(label: string, cfg: ModelConfig, params: Params, planes
     wgslMs: +wgslMs.toFixed(2),
     wgslBatchMs: +wgslBatchMs.toFixed(2),
     noSkipBatchMs: +noSkipBatchMs.toFixed(2),
+    foregroundBatchMs: +foregroundBatchMs.toFixed(2),
     referenceMs: +referenceMs.toFixed(1),
     speedup: +(referenceMs / wgslMs).toFixed(1),
     decoderEvalsPerPixel: +skip.evalsPerPixel.toFixed(2),

@@ -33,16 +33,17 @@ export class BackgroundPass {
     private readonly tilePoints: number,
   ) {}
 
-  static source(cfg: ModelConfig): string {
-    return [frameWgsl, compositeWgsl, inverseSphereWgsl, backgroundInrWgsl(cfg), backgroundWgsl].join('\n');
+  static source(cfg: ModelConfig, tile = bgTile(cfg)): string {
+    return [frameWgsl, compositeWgsl, inverseSphereWgsl, backgroundInrWgsl(cfg, tile), backgroundWgsl].join('\n');
   }
 
   static async create(device: GPUDevice, cfg: ModelConfig): Promise<BackgroundPass> {
-    const tile = bgTile(cfg);
+    // Larger tiles where the device allows: each weight read then serves more points.
     const limit = device.limits.maxComputeWorkgroupStorageSize;
+    const tile = bgTile(cfg, limit);
     if (tile.workgroupBytes > limit)
       throw new Error(`background INR of width ${cfg.background.width} needs ${tile.workgroupBytes} bytes of workgroup memory per tile; this device allows ${limit}`);
-    const module = await checkedShaderModule(device, 'background', BackgroundPass.source(cfg));
+    const module = await checkedShaderModule(device, 'background', BackgroundPass.source(cfg, tile));
     const pipeline = await device.createComputePipelineAsync({ label: 'background pipeline', layout: 'auto', compute: { module, entryPoint: 'main' } });
     return new BackgroundPass(device, pipeline, tile.points);
   }

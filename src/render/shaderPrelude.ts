@@ -1,7 +1,7 @@
 /**
  * WGSL generated from the model config and prepended to the shader sources, so that the shaders' array sizes,
- * loop bounds and MLPs follow the single config (`src/model/config.ts`): constants, and the unrolled decoder
- * (mlpWgsl.ts), which every pass that includes triplane.wgsl calls.
+ * loop bounds and MLPs follow the single config (`src/model/config.ts`): constants, the tri-plane texel access,
+ * and the unrolled decoder (mlpWgsl.ts), which every pass that includes triplane.wgsl calls.
  */
 import type { ModelConfig } from '../model/config';
 import { decoderWgsl, f32Literal } from './mlpWgsl';
@@ -9,6 +9,24 @@ import { decoderWgsl, f32Literal } from './mlpWgsl';
 export interface PreludeOptions {
   /** Largest coarse sample count a pipeline will be asked for (sizes per-thread arrays). */
   maxCoarse: number;
+}
+
+/**
+ * `PlaneArray`, the type of the tri-plane binding, and `texelChunk(base, c)`: channels c … c + 3 of the texel
+ * whose first float is at `base`, zero past C. With C a multiple of 4 every chunk is one aligned vec4 load;
+ * otherwise four guarded scalar loads.
+ */
+function planeAccessWgsl(channels: number): string[] {
+  if (channels % 4 === 0) {
+    return ['alias PlaneArray = array<vec4f>;', 'fn texelChunk(base: u32, c: u32) -> vec4f { return planes[(base + c) >> 2u]; }'];
+  }
+  return [
+    'alias PlaneArray = array<f32>;',
+    'fn texelChunk(base: u32, c: u32) -> vec4f {',
+    '  return vec4f(planes[base + c], select(0.0, planes[base + c + 1u], c + 1u < C),',
+    '               select(0.0, planes[base + c + 2u], c + 2u < C), select(0.0, planes[base + c + 3u], c + 3u < C));',
+    '}',
+  ];
 }
 
 export function shaderPrelude(cfg: ModelConfig, opts: PreludeOptions): string {
@@ -19,6 +37,7 @@ export function shaderPrelude(cfg: ModelConfig, opts: PreludeOptions): string {
     `const PLANE_RES: u32 = ${cfg.triplane.resolution}u;`,
     `const CUBE_SCALE: f32 = ${f32Literal(cfg.camera.cubeScale)};`,
     `const MAX_COARSE: u32 = ${opts.maxCoarse}u;`,
+    ...planeAccessWgsl(cfg.triplane.channels),
     decoderWgsl(cfg),
   ];
   return lines.join('\n') + '\n';

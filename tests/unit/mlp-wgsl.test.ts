@@ -84,16 +84,20 @@ describe('generated WGSL MLPs', () => {
   it('background tiles fit WebGPU’s guaranteed limits and cover every output', () => {
     for (const cfg of [preset('tiny'), preset('small'), preset('official')]) {
       for (const width of [cfg.background.width, 1, 40, 200, 512]) {
-        const t = bgTile({ ...cfg, background: { ...cfg.background, width } });
-        expect(t.groups * t.threadsPerGroup).toBe(BG_THREADS);
-        expect(t.outputsPerThread * t.threadsPerGroup).toBeGreaterThanOrEqual(width);
-        expect(t.points).toBeLessThanOrEqual(BG_THREADS);
-        expect(t.points).toBe(t.groups * t.pointsPerGroup);
-        expect(t.workgroupBytes).toBeLessThanOrEqual(16384);
+        for (const limit of [16384, 32768, 49152]) {
+          const t = bgTile({ ...cfg, background: { ...cfg.background, width } }, limit);
+          expect(t.groups * t.threadsPerGroup).toBe(BG_THREADS);
+          expect(t.outputsPerThread * t.threadsPerGroup).toBeGreaterThanOrEqual(width);
+          expect(t.points).toBeLessThanOrEqual(BG_THREADS);
+          expect(t.points).toBe(t.groups * t.pointsPerGroup);
+          expect(t.workgroupBytes).toBeLessThanOrEqual(limit);
+        }
       }
     }
-    // the official INR: one 128-thread group, one output neuron per thread, 16 points (one pixel's steps) per tile
+    // the official INR: one 128-thread group, one output neuron per thread, whole pixels (16 steps) per tile
     expect(bgTile(preset('official'))).toMatchObject({ groups: 1, outputsPerThread: 1, points: 16 });
+    expect(bgTile(preset('official'), 32768)).toMatchObject({ groups: 1, outputsPerThread: 1, points: 32 });
+    expect(bgTile(preset('tiny'), 32768)).toMatchObject({ groups: 4, points: 128 });
   });
 });
 

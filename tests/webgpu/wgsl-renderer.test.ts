@@ -100,9 +100,9 @@ describe('WGSL renderer with the official preset’s shapes (512² × 32 × 3 pl
 });
 
 describe('the background pass’s tiles off the presets’ path (tiny preset, background only)', () => {
-  // Width 40: two thread groups and a partly used vec4; width 200: two output neurons per thread and 15-point
-  // tiles. 20 and 70 steps: a pixel's steps split over several tiles.
-  for (const [width, steps] of [[40, [8, 70]], [200, [8, 20]]] as const) {
+  // Width 40: two thread groups and a partly used vec4; width 200: two output neurons per thread. 70 steps: a
+  // pixel's steps split over several tiles (at most 32 points per thread group).
+  for (const [width, steps] of [[40, [8, 70]], [200, [8, 70]]] as const) {
     it(`width ${width}, ${steps.join(' and ')} steps`, async () => {
       await useWebGPUBackend();
       const base = preset('tiny');
@@ -124,4 +124,26 @@ describe('the background pass’s tiles off the presets’ path (tiny preset, ba
       tf.dispose([planes, ws]);
     });
   }
+});
+
+describe('WGSL renderer off the presets’ path: 6 tri-plane channels (scalar texel reads) and a two-layer decoder', () => {
+  it('equals the reference', async () => {
+    await useWebGPUBackend();
+    const base = preset('tiny');
+    const cfg: ModelConfig = { ...base, triplane: { ...base.triplane, channels: 6 }, decoder: { hidden: [12, 8] } };
+    const g = Generator.random(cfg, 41, { perturb: 0.1 });
+    const ws = g.mapping(g.latents([4]), null, { psi: 0.7 });
+    const planes = tf.mul(tf.randomNormal([1, 64, 64, 18], 0, 1, 'float32', 8), 0.5) as tf.Tensor4D;
+    const r = await WgslRenderer.create(cfg, g.params);
+    await r.setLatent(planes, ws);
+    for (const cam of [cameraFromAngles(0.4, 1.2, 1, 30), cameraFromAngles(2.2, 2.8, 1, 30)]) {
+      const { rgbErr, opErr, depthErr } = await compareWithReference(cfg, g.params, planes, ws, r, cam, 8, { ignoreBg: true });
+      expect(rgbErr).toBeLessThanOrEqual(2e-3);
+      expect(opErr).toBeLessThanOrEqual(2e-3);
+      expect(depthErr).toBeLessThanOrEqual(2e-3);
+    }
+    r.destroy();
+    g.dispose();
+    tf.dispose([planes, ws]);
+  });
 });

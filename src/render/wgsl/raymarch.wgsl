@@ -24,7 +24,7 @@
 // 5 output rgba (foreground rgb, opacity); 6 output depth; 7 atomic counter of decoder evaluations.
 
 @group(0) @binding(0) var<uniform> frame: Frame;
-@group(0) @binding(1) var<storage, read> planes: array<f32>;
+@group(0) @binding(1) var<storage, read> planes: PlaneArray;
 @group(0) @binding(2) var<storage, read> decW: array<f32>;
 @group(0) @binding(3) var<storage, read_write> bgWeight: array<f32>;
 @group(0) @binding(4) var<storage, read> occupancy: array<u32>;

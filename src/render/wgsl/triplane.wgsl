@@ -5,17 +5,12 @@
 // three features are averaged. The decoder `decodeFeatures` (a chain of FCs, weights pre-multiplied by their
 // equalised-lr gain, lrelu·√2 between layers, raw (R, G, B, σ) out) is generated unrolled by mlpWgsl.ts.
 //
-// Needs from the including pass: `planes` (storage, f32, NHWC [R, R, 3·C]), `decW` (storage, f32) and the
-// prelude (shaderPrelude.ts): constants C, C4, PLANE_RES, CUBE_SCALE and decodeFeatures.
+// Needs from the including pass: `planes` (storage, PlaneArray: NHWC [R, R, 3·C] floats), `decW` (storage, f32)
+// and the prelude (shaderPrelude.ts): constants C, C4, PLANE_RES, CUBE_SCALE, PlaneArray, texelChunk and
+// decodeFeatures.
 
 fn lrelu(x: f32) -> f32 {
   return select(0.2 * x, x, x >= 0.0);
-}
-
-/// Channels c … c + 3 of the plane texel starting at `base`, zero past C.
-fn texelChunk(base: u32, c: u32) -> vec4f {
-  return vec4f(planes[base + c], select(0.0, planes[base + c + 1u], c + 1u < C),
-               select(0.0, planes[base + c + 2u], c + 2u < C), select(0.0, planes[base + c + 3u], c + 3u < C));
 }
 
 /// Mean tri-plane feature at a world point, channels packed by four (C4 = ⌈C / 4⌉). One loop over the planes
