@@ -11,24 +11,12 @@ import type { Params } from '../model/layers';
 import { decodeFeatures } from '../model/triplane';
 import type { Camera, Patch } from './camera';
 import { readBuffer, storageBuffer } from './gpu';
+import { toGPU, uploadInjectedDepths, type GPUData } from './rendererInputs';
 import { decoderFloats, packBackground, packDecoder } from './gpuWeights';
 import { OccupancyPass } from './occupancyPass';
 import { RaymarchPass } from './raymarchPass';
 import { BackgroundPass } from './backgroundPass';
 import { FLAGS, FrameUniforms } from './frameUniforms';
-
-type GPUData = { buffer: GPUBuffer; tensorRef: tf.Tensor };
-
-/**
- * tensor.dataToGPU() for any tensor: one that still lives on the CPU (made from an array and never used by
- * a GPU op) is first copied through a GPU op.
- */
-function toGPU(t: tf.Tensor): GPUData {
-  const staged = tf.tidy(() => tf.mul(t, 1));
-  const d = staged.dataToGPU() as GPUData;
-  staged.dispose();
-  return d;
-}
 
 export interface WgslRenderOptions {
   width: number;
@@ -185,7 +173,7 @@ export class WgslRenderer {
     const coarse = o.coarse ?? cfg.samples.coarse;
     const fine = o.fine ?? cfg.samples.fine;
     if (o.inject && o.skipping) throw new Error('injected sample depths and empty-space skipping cannot be combined');
-    const injected = o.inject ? this.uploadInjected(o.inject, o.width * o.height, coarse, fine) : null;
+    const injected = o.inject ? uploadInjectedDepths(this.device, o.inject, o.width * o.height, coarse, fine) : null;
     this.raymarch.checkCoarse(coarse);
     const bgSteps = o.bgSteps ?? cfg.background.steps;
     this.frame.write({
@@ -236,20 +224,6 @@ export class WgslRenderer {
     );
     this.device.queue.submit([enc.finish()]);
     injected?.destroy(); // freed once the submitted frame has run
-  }
-
-  /** Packs injected depths per pixel as [S coarse, K fine sorted] (the shader merges two sorted lists). */
-  private uploadInjected(inj: { coarseZ: Float32Array; fineZ: Float32Array }, pixels: number, S: number, K: number): GPUBuffer {
-    if (inj.coarseZ.length !== pixels * S || inj.fineZ.length !== pixels * K)
-      throw new Error(`injected depths must be [${pixels}·${S}] and [${pixels}·${K}], got ${inj.coarseZ.length} and ${inj.fineZ.length}`);
-    const packed = new Float32Array(pixels * (S + K));
-    for (let p = 0; p < pixels; p++) {
-      packed.set(inj.coarseZ.subarray(p * S, (p + 1) * S), p * (S + K));
-      packed.set(inj.fineZ.slice(p * K, (p + 1) * K).sort(), p * (S + K) + S);
-    }
-    const buf = storageBuffer(this.device, 'raymarch injected depths', Math.max(16, packed.byteLength));
-    this.device.queue.writeBuffer(buf, 0, packed);
-    return buf;
   }
 
   /** Largest coarse sample count this renderer's pipeline accepts. */
