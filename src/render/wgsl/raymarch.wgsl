@@ -12,14 +12,15 @@
 // Empty-space skipping (FLAG_OCCUPANCY): samples inside cells that the occupancy grid marks empty are not
 // decoded (σ taken as 0); samples outside the scene box are skipped when the decoder's density of the zero
 // feature is negligible (frame.outsideEmpty); coarse decoding and marching stop once T < T_EPS, and an opaque
-// foreground gives the background weight 0, so that it is not evaluated. With FLAG_INTERPOLATE too, fine samples on smooth
-// stretches are interpolated from their decoded neighbours (fineSamples.wgsl) instead of decoded.
+// foreground gives the background weight 0, so that it is not evaluated. With FLAG_INTERPOLATE too, fine
+// samples on smooth stretches are interpolated from their decoded neighbours (fineSamples.wgsl) instead of
+// decoded.
 //
 // Injected depths (FLAG_INJECT, never with FLAG_OCCUPANCY): the S coarse and K fine depths of each pixel (fine
 // ones sorted per ray) are read, as f32 bits, from the occupancy binding instead of being drawn — to reproduce a
-// given stochastic render exactly. (Sharing the binding keeps the pass within 8 storage buffers per stage.)
+// given stochastic render exactly. (Sharing the binding saves one of the 8 storage buffers a stage may bind.)
 //
-// Bindings: 0 uniform Frame; 1 planes (f32 NHWC [R, R, 3C]); 2 decoder weights; 3 output background weight
+// Bindings: 0 uniform Frame; 1 planes (PlaneArray, floats NHWC [R, R, 3C]); 2 decoder weights; 3 output background weight
 // (f32 per pixel, 0 = no background); 4 occupancy (u32 per cell, 1 = may hold density; or the injected depths);
 // 5 output rgba (foreground rgb, opacity); 6 output depth; 7 atomic counter of decoder evaluations.
 
