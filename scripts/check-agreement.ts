@@ -30,7 +30,7 @@ export async function main(args: string[]) {
     const planes = g.synthesize(ws, { noiseMode: 'const' });
     const r = await WgslRenderer.create(cfg, g.params);
     await r.setLatent(planes, ws);
-    // The official preset's 192 samples and 128-wide INR per pixel: keep its images small, as the test does.
+    // The official preset's 192 samples per pixel: keep its images small, as the test does.
     const res = cfg.name === 'official' ? 16 : 24;
     const cams: [string, Camera][] = trained ? [['yaw 0.5, pitch 1.25', cameraFromAngles(0.5, 1.25, cfg.camera.radius, cfg.camera.fovDeg)]] : agreementCameras();
     for (const [camera, cam] of cams) {

@@ -39,14 +39,14 @@ export interface BgTile {
 
 /** The tile for a config on a device allowing `workgroupBytes` of workgroup memory (3/4 of it for activations). */
 export function bgTile(cfg: ModelConfig, workgroupBytes = MIN_WORKGROUP_BYTES): BgTile {
-  const ACT_FLOATS = Math.floor((workgroupBytes * 3) / 16);
+  const actFloats = Math.floor((workgroupBytes * 3) / 16);
   const W = cfg.background.width;
   const stride4 = Math.ceil(Math.max(W, bgFourierDim(cfg)) / 4) + 1;
   // As many groups as the width leaves threads for, but at least one point per group in workgroup memory.
-  const maxGroups = Math.min(BG_THREADS / W, ACT_FLOATS / (stride4 * 4));
+  const maxGroups = Math.min(BG_THREADS / W, actFloats / (stride4 * 4));
   const groups = maxGroups <= 1 ? 1 : 2 ** Math.floor(Math.log2(maxGroups));
   const threadsPerGroup = BG_THREADS / groups;
-  const fit = Math.floor(ACT_FLOATS / (groups * stride4 * 4));
+  const fit = Math.floor(actFloats / (groups * stride4 * 4));
   let pointsPerGroup = Math.max(1, Math.min(MAX_POINTS_PER_GROUP, fit, Math.floor(BG_THREADS / groups)));
   // Whole pixels of the config's steps per tile (a tile holds whole pixels, so the rest would idle).
   const S = cfg.background.steps;

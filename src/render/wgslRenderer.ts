@@ -173,8 +173,8 @@ export class WgslRenderer {
     const coarse = o.coarse ?? cfg.samples.coarse;
     const fine = o.fine ?? cfg.samples.fine;
     if (o.inject && o.skipping) throw new Error('injected sample depths and empty-space skipping cannot be combined');
+    this.raymarch.checkCoarse(coarse); // before the upload below, which would otherwise be left behind
     const injected = o.inject ? uploadInjectedDepths(this.device, o.inject, o.width * o.height, coarse, fine) : null;
-    this.raymarch.checkCoarse(coarse);
     const bgSteps = o.bgSteps ?? cfg.background.steps;
     this.frame.write({
       camera,
@@ -214,7 +214,7 @@ export class WgslRenderer {
       enc,
       {
         frame: this.frame.buffer,
-        weights: this.bg && bgModel ? { buffer: this.bg.buffer, size: this.bg.tensorRef.size * 4 } : { buffer: this.placeholder },
+        weights: this.bg ? { buffer: this.bg.buffer, size: this.bg.tensorRef.size * 4 } : { buffer: this.placeholder },
         bgWeight: t.bgWeight,
         rgba: t.rgba,
         accum: t.accum,
