@@ -6,6 +6,7 @@
 import type { ModelConfig } from '../model/config';
 import { BindGroupCache, checkedShaderModule } from './gpu';
 import { shaderPrelude } from './shaderPrelude';
+import { MIN_WORKGROUP_BYTES } from './backgroundInrWgsl';
 import frameWgsl from './wgsl/frame.wgsl?raw';
 import compositeWgsl from './wgsl/composite.wgsl?raw';
 import triplaneWgsl from './wgsl/triplane.wgsl?raw';
@@ -24,6 +25,39 @@ export interface RaymarchBindings {
   counter: GPUBuffer;
 }
 
+/** Invocations decoding one ray's samples side by side (also the coarse chunk after which a ray may stop). */
+export const MARCH_LANES = 8;
+/** Most rays per workgroup (RAYS · LANES invocations). */
+const MAX_RAYS = 8;
+/** The fine-sample block that bisection refines (fineSamples.wgsl's FINE_BLOCK). */
+const FINE_BLOCK = 8;
+
+export interface MarchTile {
+  /** Rays per workgroup: neighbouring pixels of a row. */
+  rays: number;
+  lanes: number;
+  /** Fine samples per window (a multiple of FINE_BLOCK); a window holds one more (shared with the next). */
+  fineWindow: number;
+  /** Bytes of workgroup memory the pass declares. */
+  workgroupBytes: number;
+}
+
+/** Workgroup bytes per ray: coarse depth, output and CDF per coarse sample; depth and output per window entry. */
+const bytesPerRay = (maxCoarse: number, fineWindow: number) => maxCoarse * (4 + 16 + 4) + (fineWindow + 1) * (4 + 16) + 4;
+
+/**
+ * The tile for a config on a device allowing `workgroupBytes` of workgroup memory: a fine window of the
+ * config's fine count (at most 64), and as many rays (a power of two, ≤ 8) as the memory holds.
+ */
+export function marchTile(cfg: ModelConfig, maxCoarse: number, workgroupBytes = MIN_WORKGROUP_BYTES): MarchTile {
+  const fineWindow = Math.min(64, Math.max(FINE_BLOCK, Math.ceil(cfg.samples.fine / FINE_BLOCK) * FINE_BLOCK));
+  const perRay = bytesPerRay(maxCoarse, fineWindow);
+  const fit = Math.floor((workgroupBytes - 4) / perRay);
+  if (fit < 1) throw new Error(`${maxCoarse} coarse samples per ray need ${perRay + 4} bytes of workgroup memory; this device allows ${workgroupBytes}`);
+  const rays = Math.min(MAX_RAYS, 2 ** Math.floor(Math.log2(fit)));
+  return { rays, lanes: MARCH_LANES, fineWindow, workgroupBytes: rays * perRay + 4 };
+}
+
 export class RaymarchPass {
   private readonly binds = new BindGroupCache();
 
@@ -31,16 +65,19 @@ export class RaymarchPass {
     private readonly device: GPUDevice,
     private readonly pipeline: GPUComputePipeline,
     readonly maxCoarse: number,
+    readonly tile: MarchTile,
   ) {}
 
-  static source(cfg: ModelConfig, maxCoarse: number): string {
-    return [shaderPrelude(cfg, { maxCoarse }), frameWgsl, compositeWgsl, triplaneWgsl, fineSamplesWgsl, raymarchWgsl].join('\n');
+  static source(cfg: ModelConfig, maxCoarse: number, tile: MarchTile): string {
+    const header = [`const RAYS: u32 = ${tile.rays}u;`, `const LANES: u32 = ${tile.lanes}u;`, `const FINE_WINDOW: u32 = ${tile.fineWindow}u;`].join('\n');
+    return [shaderPrelude(cfg, { maxCoarse }), header, frameWgsl, compositeWgsl, triplaneWgsl, fineSamplesWgsl, raymarchWgsl].join('\n');
   }
 
   static async create(device: GPUDevice, cfg: ModelConfig, maxCoarse: number): Promise<RaymarchPass> {
-    const module = await checkedShaderModule(device, 'raymarch', RaymarchPass.source(cfg, maxCoarse));
+    const tile = marchTile(cfg, maxCoarse, device.limits.maxComputeWorkgroupStorageSize);
+    const module = await checkedShaderModule(device, 'raymarch', RaymarchPass.source(cfg, maxCoarse, tile));
     const pipeline = await device.createComputePipelineAsync({ label: 'raymarch pipeline', layout: 'auto', compute: { module, entryPoint: 'main' } });
-    return new RaymarchPass(device, pipeline, maxCoarse);
+    return new RaymarchPass(device, pipeline, maxCoarse, tile);
   }
 
   checkCoarse(coarse: number): void {
@@ -67,7 +104,7 @@ export class RaymarchPass {
     const pass = enc.beginComputePass({ label: 'raymarch pass' });
     pass.setPipeline(this.pipeline);
     pass.setBindGroup(0, bind);
-    pass.dispatchWorkgroups(Math.ceil(width / 8), Math.ceil(height / 8));
+    pass.dispatchWorkgroups(Math.ceil(width / this.tile.rays), height);
     pass.end();
   }
 }

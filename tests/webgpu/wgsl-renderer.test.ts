@@ -10,7 +10,7 @@ import { Generator } from '../../src/model/generator';
 import { cameraFromAngles, type Camera } from '../../src/render/camera';
 import type { ReferenceRenderOptions } from '../../src/render/reference';
 import { WgslRenderer } from '../../src/render/wgslRenderer';
-import { RaymarchPass } from '../../src/render/raymarchPass';
+import { RaymarchPass, marchTile } from '../../src/render/raymarchPass';
 import { BackgroundPass } from '../../src/render/backgroundPass';
 import { OccupancyPass } from '../../src/render/occupancyPass';
 import { checkedShaderModule } from '../../src/render/gpu';
@@ -67,7 +67,7 @@ describe('WGSL renderer equals the reference renderer (tiny preset, random weigh
 
   it('every shader compiles with no errors or warnings', async () => {
     const device = (tf.backend() as unknown as { device: GPUDevice }).device;
-    for (const [label, code] of [['raymarch', RaymarchPass.source(cfg, 48)], ['background', BackgroundPass.source(cfg)], ['occupancy', OccupancyPass.source(cfg)]] as const) {
+    for (const [label, code] of [['raymarch', RaymarchPass.source(cfg, 48, marchTile(cfg, 48))], ['background', BackgroundPass.source(cfg)], ['occupancy', OccupancyPass.source(cfg)]] as const) {
       const m = device.createShaderModule({ label, code });
       const info = await m.getCompilationInfo();
       expect(info.messages.map((x) => `${x.type}: ${x.message}`)).toEqual([]);

@@ -1,20 +1,26 @@
-// Per-pixel volume rendering of a tri-plane — the WGSL twin of renderReference (src/render/reference.ts).
+// Volume rendering of a tri-plane — the WGSL twin of renderReference (src/render/reference.ts).
 //
-// One invocation per pixel (8×8 workgroups). The ray comes from rayDirection (frame.wgsl); coarse
-// depths are linspace(near, far, S), jittered inside their mid-point bins unless FLAG_DET; each coarse sample
-// goes through the tri-plane + decoder; the coarse weights (+1e-5, inner S−2 of them) define a piecewise-
-// linear inverse CDF over the bin mid-points, from which K fine depths are drawn with sorted u (linspace(0, 1)
-// when FLAG_DET, stratified jitter otherwise) — so the fine depths arrive already sorted and are merged with
-// the coarse ones on the fly instead of sorting. Compositing is front to back with δ to the next sample (the
-// last δ is frame.lastDelta; composite.wgsl). The background is left to the background pass (background.wgsl):
-// this pass writes, per pixel, the weight it gets — the transmittance in front of the last foreground sample.
+// A workgroup marches RAYS neighbouring pixels of one row, LANES invocations per ray, which decode a ray's
+// samples side by side: one invocation per pixel would leave a GPU mostly idle on small frames and keep each
+// ray's sample arrays in per-thread scratch memory; here they live in workgroup memory, and a lane of each ray
+// (lane 0) does the short sequential steps.
+//
+// Per ray: coarse depths are linspace(near, far, S), jittered inside their mid-point bins unless FLAG_DET, and
+// decoded LANES at a time (tri-plane + decoder). The coarse weights (+1e-5, inner S−2 of them) define a
+// piecewise-linear inverse CDF over the bin mid-points, from which K fine depths are drawn with sorted u
+// (linspace(0, 1) when FLAG_DET, stratified jitter otherwise); the fine samples are drawn and decoded a window
+// of FINE_WINDOW at a time (fineSamples.wgsl), and lane 0 merges them with the coarse ones in depth order and
+// composites front to back with δ to the next sample (the last δ is frame.lastDelta; composite.wgsl). Random
+// numbers are a hash of (pixel, frame, seed, sample), so lanes draw them in any order. The background is left
+// to the background pass (background.wgsl): this pass writes, per pixel, the weight it gets — the
+// transmittance in front of the last foreground sample.
 //
 // Empty-space skipping (FLAG_OCCUPANCY): samples inside cells that the occupancy grid marks empty are not
 // decoded (σ taken as 0); samples outside the scene box are skipped when the decoder's density of the zero
-// feature is negligible (frame.outsideEmpty); coarse decoding and marching stop once T < T_EPS, and an opaque
+// feature is negligible (frame.outsideEmpty); a ray stops taking coarse samples after the chunk of LANES in
+// which T fell below T_EPS, and stops compositing (and decoding fine windows) once T < T_EPS; an opaque
 // foreground gives the background weight 0, so that it is not evaluated. With FLAG_INTERPOLATE too, fine
-// samples on smooth stretches are interpolated from their decoded neighbours (fineSamples.wgsl) instead of
-// decoded.
+// samples on smooth stretches are interpolated from their decoded neighbours instead of decoded.
 //
 // Injected depths (FLAG_INJECT, never with FLAG_OCCUPANCY): the S coarse and K fine depths of each pixel (fine
 // ones sorted per ray) are read, as f32 bits, from the occupancy binding instead of being drawn — to reproduce a
@@ -23,6 +29,7 @@
 // Bindings: 0 uniform Frame; 1 planes (PlaneArray, floats NHWC [R, R, 3C]); 2 decoder weights; 3 output background weight
 // (f32 per pixel, 0 = no background); 4 occupancy (u32 per cell, 1 = may hold density; or the injected depths);
 // 5 output rgba (foreground rgb, opacity); 6 output depth; 7 atomic counter of decoder evaluations.
+// RAYS, LANES and FINE_WINDOW come from raymarchPass.ts (marchTile), sized to the device's workgroup memory.
 
 @group(0) @binding(0) var<uniform> frame: Frame;
 @group(0) @binding(1) var<storage, read> planes: PlaneArray;
@@ -33,14 +40,35 @@
 @group(0) @binding(6) var<storage, read_write> outDepth: array<f32>;
 @group(0) @binding(7) var<storage, read_write> evalCounter: atomic<u32>;
 
-var<private> rngState: u32;
-var<private> evals: u32;
+/// Raw output standing for "no density here" (softplus(−1e30) = 0); also marks a sample as not decoded.
+const EMPTY = vec4f(0.0, 0.0, 0.0, -1e30);
+/// Transmittance below which the rest of a ray cannot change the pixel by more than ~1e-3 (skipping only).
+const T_EPS = 1e-3;
 
-fn pcg() -> f32 {
-  rngState = rngState * 747796405u + 2891336453u;
-  var w = ((rngState >> ((rngState >> 28u) + 4u)) ^ rngState) * 277803737u;
-  w = (w >> 22u) ^ w;
-  return f32(w >> 8u) / 16777216.0;
+// Per ray r: coarse samples at r·MAX_COARSE, the window of fine samples at r·(FINE_WINDOW + 1).
+var<workgroup> coarseZ: array<f32, RAYS * MAX_COARSE>;
+var<workgroup> coarseOut: array<vec4f, RAYS * MAX_COARSE>;
+var<workgroup> cdf: array<f32, RAYS * MAX_COARSE>;
+var<workgroup> fineZ: array<f32, RAYS * (FINE_WINDOW + 1u)>;
+var<workgroup> fineOut: array<vec4f, RAYS * (FINE_WINDOW + 1u)>;
+/// 1 while ray r still takes samples.
+var<workgroup> rayLive: array<u32, RAYS>;
+var<workgroup> groupLive: u32;
+
+/// Decoder evaluations by this invocation.
+var<private> evals: u32;
+/// The hash key of this invocation's pixel and frame.
+var<private> rayKey: u32;
+
+fn hashU32(x: u32) -> u32 {
+  let s = x * 747796405u + 2891336453u;
+  let w = ((s >> ((s >> 28u) + 4u)) ^ s) * 277803737u;
+  return (w >> 22u) ^ w;
+}
+
+/// Uniform in [0, 1) for sample i of stream 0 (coarse jitter) or 1 (fine u) of this pixel.
+fn random01(stream: u32, i: u32) -> f32 {
+  return f32(hashU32(rayKey ^ hashU32(2u * i + stream)) >> 8u) / 16777216.0;
 }
 
 /// Whether a world point may hold density (empty-space skipping).
@@ -53,116 +81,188 @@ fn occupied(p: vec3f) -> bool {
   return occupancy[(cell.z * frame.gridRes + cell.y) * frame.gridRes + cell.x] != 0u;
 }
 
-/// Raw output standing for "no density here" (softplus(−1e30) = 0).
-const EMPTY = vec4f(0.0, 0.0, 0.0, -1e30);
-/// Transmittance below which the rest of a ray cannot change the pixel by more than ~1e-3 (skipping only).
-const T_EPS = 1e-3;
-
+/// Decodes a point, or returns EMPTY in empty space.
 fn query(p: vec3f) -> vec4f {
   if (!occupied(p)) { return EMPTY; }
   evals += 1u;
   return queryTriplane(p);
 }
 
-@compute @workgroup_size(8, 8)
-fn main(@builtin(global_invocation_id) gid: vec3u) {
-  if (gid.x >= frame.width || gid.y >= frame.height) { return; }
-  let pix = gid.y * frame.width + gid.x;
-  rngState = pix * 9781u + frame.frameIndex * 6271u + frame.seed * 26699u + 1u;
-  evals = 0u;
-  let det = (frame.flags & FLAG_DET) != 0u;
+/// Whether any ray of the workgroup still takes samples — a workgroup-uniform value (it contains barriers).
+fn anyRayLive(lid: u32) -> bool {
+  workgroupBarrier();
+  if (lid == 0u) {
+    var live = 0u;
+    for (var r = 0u; r < RAYS; r++) { live |= rayLive[r]; }
+    groupLive = live;
+  }
+  return workgroupUniformLoad(&groupLive) != 0u;
+}
+
+/// Coarse depth i of a pixel: linspace, jittered inside its mid-point bin, or injected.
+fn coarseDepth(pix: u32, i: u32) -> f32 {
+  let S = frame.coarse;
+  if ((frame.flags & FLAG_INJECT) != 0u) { return bitcast<f32>(occupancy[pix * (S + frame.fine) + i]); }
+  let z = linspaceAt(frame.near, frame.far, i, S);
+  if ((frame.flags & FLAG_DET) != 0u) { return z; }
+  let lo = select(0.5 * (linspaceAt(frame.near, frame.far, i - 1u, S) + z), z, i == 0u);
+  let hi = select(0.5 * (z + linspaceAt(frame.near, frame.far, i + 1u, S)), z, i == S - 1u);
+  return lo + (hi - lo) * random01(0u, i);
+}
+
+fn coarseDelta(base: u32, i: u32) -> f32 {
+  let S = frame.coarse;
+  return select(coarseZ[base + min(i + 1u, S - 1u)] - coarseZ[base + i], frame.lastDelta, i == S - 1u);
+}
+
+/// Lane 0: the inverse CDF of the coarse weights over the bin mid-points (samplePdf in volume.ts) into cdf.
+/// Weights get +1e-5 as the official code adds, and +1e-5 again inside sample_pdf; inner S − 2 of them.
+fn buildCdf(base: u32) {
+  let S = frame.coarse;
+  var w = emptyAccumulator();
+  var total = 0.0;
+  for (var i = 0u; i < S; i++) {
+    let wi = composite(&w, coarseOut[base + i], coarseZ[base + i], coarseDelta(base, i), frame.densityShift);
+    if (i >= 1u && i + 1u < S) {
+      // inner weight i − 1, kept at cdf[i] until the running sum below replaces it
+      cdf[base + i] = (wi + 1e-5) + 1e-5;
+      total += cdf[base + i];
+    }
+  }
+  cdf[base] = 0.0;
+  var run = 0.0;
+  for (var j = 0u; j + 2u < S; j++) {
+    run += cdf[base + j + 1u] / total;
+    cdf[base + j + 1u] = run;
+  }
+}
+
+// Lane 0's compositing state: the merged samples so far, the next coarse index, and the sample waiting for
+// its δ (the next sample's depth).
+var<private> acc: Accumulator;
+var<private> nextCoarse: u32;
+var<private> havePrev: bool;
+var<private> prevZ: f32;
+var<private> prevOut: vec4f;
+
+/// Lane 0: composites, in depth order, the fine samples [k0, kEnd) of the window starting at fine index w0
+/// (window entry k − w0) together with the coarse samples in front of them, and with `last` the remaining
+/// coarse samples. Returns false once the ray is opaque (with skipping).
+fn mergeSamples(cBase: u32, fBase: u32, w0: u32, kEnd: u32, last: bool) -> bool {
+  let S = frame.coarse;
   let skipping = (frame.flags & FLAG_OCCUPANCY) != 0u;
+  var a = acc;
+  var k = w0;
+  var opaque = false;
+  loop {
+    let haveFine = k < kEnd;
+    if (!haveFine && (!last || nextCoarse >= S)) { break; }
+    var z: f32;
+    var out: vec4f;
+    if (nextCoarse < S && (!haveFine || coarseZ[cBase + nextCoarse] <= fineZ[fBase + k - w0])) {
+      z = coarseZ[cBase + nextCoarse];
+      out = coarseOut[cBase + nextCoarse];
+      nextCoarse++;
+    } else {
+      z = fineZ[fBase + k - w0];
+      out = fineOut[fBase + k - w0];
+      k++;
+    }
+    if (havePrev) { _ = composite(&a, prevOut, prevZ, z - prevZ, frame.densityShift); }
+    havePrev = true;
+    prevZ = z;
+    prevOut = out;
+    if (skipping && a.T < T_EPS) {
+      havePrev = false;
+      opaque = true;
+      break;
+    }
+  }
+  acc = a;
+  return !opaque;
+}
 
-  let d = rayDirection(gid.x, gid.y);
-  let o = frame.origin;
-
-  var acc = emptyAccumulator();
+@compute @workgroup_size(RAYS * LANES)
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let r = lid / LANES;
+  let lane = lid % LANES;
+  let px = wg.x * RAYS + r;
+  let py = wg.y;
+  let inFrame = px < frame.width && py < frame.height;
+  let pix = py * frame.width + px;
+  rayKey = hashU32(pix * 9781u + frame.frameIndex * 6271u + frame.seed * 26699u + 1u);
+  evals = 0u;
+  let skipping = (frame.flags & FLAG_OCCUPANCY) != 0u;
+  let bgOnly = (frame.flags & FLAG_BG_ONLY) != 0u;
   let S = frame.coarse;
   let K = frame.fine;
-  let bgOnly = (frame.flags & FLAG_BG_ONLY) != 0u;
+  let d = rayDirection(px, py);
+  let o = frame.origin;
+  let cBase = r * MAX_COARSE;
+  let fBase = r * (FINE_WINDOW + 1u);
+
+  acc = emptyAccumulator();
+  nextCoarse = 0u;
+  havePrev = false;
+  var marching = inFrame && !bgOnly;
+  if (lane == 0u) { rayLive[r] = select(0u, 1u, marching); }
 
   if (!bgOnly) {
-    // Coarse samples.
-    var zc: array<f32, MAX_COARSE>;
-    var oc: array<vec4f, MAX_COARSE>;
-    let inject = (frame.flags & FLAG_INJECT) != 0u;
-    let injBase = pix * (S + K);
-    for (var i = 0u; i < S; i++) { zc[i] = select(linspaceAt(frame.near, frame.far, i, S), bitcast<f32>(occupancy[injBase + i]), inject); }
-    if (!det && !inject) {
-      var prev = zc[0];
-      for (var i = 0u; i < S; i++) {
-        let lo = select(0.5 * (prev + zc[i]), zc[i], i == 0u);
-        let hi = select(0.5 * (zc[i] + zc[min(i + 1u, S - 1u)]), zc[i], i == S - 1u);
-        prev = zc[i];
-        zc[i] = lo + (hi - lo) * pcg();
-      }
+    for (var i = lane; i < S; i += LANES) {
+      coarseZ[cBase + i] = coarseDepth(pix, i);
+      coarseOut[cBase + i] = EMPTY;
     }
-    // With skipping, coarse samples behind an opaque front (T < T_EPS) are not decoded either.
+    // Coarse samples, LANES at a time; with skipping, lane 0 follows the transmittance after each chunk and
+    // the ray stops once it is opaque.
     var Tc = 1.0;
-    for (var i = 0u; i < S; i++) {
-      if (skipping && Tc < T_EPS) { oc[i] = EMPTY; continue; }
-      oc[i] = query(o + d * zc[i]);
-      let delta = select(zc[min(i + 1u, S - 1u)] - zc[i], frame.lastDelta, i == S - 1u);
-      Tc = Tc * exp(-delta * softplus(oc[i].w + frame.densityShift));
-    }
-
-    // Inverse CDF of the coarse weights over the bin mid-points (samplePdf in volume.ts).
-    var cdf: array<f32, MAX_COARSE>;
-    if (K > 0u) {
-      // Coarse weights (+1e-5 as the official code adds; +1e-5 again inside sample_pdf), inner S − 2 of them.
-      var w = emptyAccumulator();
-      var inner: array<f32, MAX_COARSE>;
-      var total = 0.0;
-      for (var i = 0u; i < S; i++) {
-        let delta = select(zc[min(i + 1u, S - 1u)] - zc[i], frame.lastDelta, i == S - 1u);
-        let wi = composite(&w, oc[i], zc[i], delta, frame.densityShift);
-        if (i >= 1u && i + 1u < S) {
-          inner[i - 1u] = (wi + 1e-5) + 1e-5;
-          total += inner[i - 1u];
+    for (var c = 0u; c < S; c += LANES) {
+      if (!anyRayLive(lid)) { break; }
+      let i = c + lane;
+      if (rayLive[r] != 0u && i < S) { coarseOut[cBase + i] = query(o + d * coarseZ[cBase + i]); }
+      if (!skipping) { continue; }
+      workgroupBarrier();
+      if (lane == 0u && rayLive[r] != 0u) {
+        for (var j = c; j < min(c + LANES, S); j++) {
+          Tc *= exp(-coarseDelta(cBase, j) * softplus(coarseOut[cBase + j].w + frame.densityShift));
         }
+        if (Tc < T_EPS) { rayLive[r] = 0u; }
       }
-      cdf[0] = 0.0;
-      var run = 0.0;
-      for (var j = 0u; j + 2u < S; j++) { run += inner[j] / total; cdf[j + 1u] = run; }
+    }
+    workgroupBarrier();
+    if (lane == 0u) {
+      rayLive[r] = select(0u, 1u, marching);
+      if (marching && K > 0u) { buildCdf(cBase); }
     }
 
-    // Merge coarse and fine samples in depth order and composite.
-    var i = 0u;
-    var k = 0u;
-    var havePrev = false;
-    var prevZ = 0.0;
-    var prevOut = vec4f(0.0);
-    var zf = 3.4e38;
-    var fineReady = false;
-    loop {
-      // The next fine depth (drawn once per k: u must not be re-drawn while coarse samples are taken).
-      if (k < K && !fineReady) {
-        ensureFine(k, o, d, &zc, &cdf, injBase);
-        zf = blockZ[k - blockBase];
-        fineReady = true;
+    // Fine samples, a window at a time; lane 0 composites each window while the others wait.
+    for (var w0 = 0u; w0 < K; w0 += FINE_WINDOW) {
+      let n = min(w0 + FINE_WINDOW, K - 1u) - w0;
+      workgroupBarrier();
+      let live = rayLive[r] != 0u;
+      if (live) { drawFineWindow(pix, cBase, fBase, w0, n, lane); }
+      workgroupBarrier();
+      for (var level = 0u; level <= FINE_LEVELS; level++) {
+        if (live) { decodeFineLevel(o, d, fBase, w0, n, level, lane); }
+        workgroupBarrier();
       }
-      if (i >= S && k >= K) { break; }
-      var z: f32;
-      var out: vec4f;
-      if (i < S && (k >= K || zc[i] <= zf)) {
-        z = zc[i];
-        out = oc[i];
-        i++;
-      } else {
-        z = zf;
-        out = blockOut[k - blockBase];
-        k++;
-        fineReady = false;
+      if (lane == 0u && live) {
+        marching = mergeSamples(cBase, fBase, w0, min(w0 + FINE_WINDOW, K), w0 + FINE_WINDOW >= K);
+        if (!marching) { rayLive[r] = 0u; }
+        // The window's last entry is the next window's first.
+        fineZ[fBase] = fineZ[fBase + n];
+        fineOut[fBase] = fineOut[fBase + n];
       }
-      if (havePrev) { _ = composite(&acc, prevOut, prevZ, z - prevZ, frame.densityShift); }
-      havePrev = true;
-      prevZ = z;
-      prevOut = out;
-      if (skipping && acc.T < T_EPS) { havePrev = false; break; }
     }
-    if (havePrev) { _ = composite(&acc, prevOut, prevZ, frame.lastDelta, frame.densityShift); }
+    if (lane == 0u && marching && K == 0u) { marching = mergeSamples(cBase, fBase, 0u, 0u, true); }
+    if (havePrev) {
+      var a = acc;
+      _ = composite(&a, prevOut, prevZ, frame.lastDelta, frame.densityShift);
+      acc = a;
+    }
   }
 
+  if (evals > 0u) { atomicAdd(&evalCounter, evals); }
+  if (lane != 0u || !inFrame) { return; }
   // The background pass (background.wgsl) adds the background behind this, weighted by bgWeight, and blends
   // the result into the accumulation buffer.
   var rgb = acc.rgb;
@@ -173,5 +273,4 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   bgWeight[pix] = select(0.0, select(acc.finalT, 1.0, bgOnly), (useBg || bgOnly) && !hidden);
   outRgba[pix] = vec4f(rgb, acc.opacity);
   outDepth[pix] = acc.depth;
-  atomicAdd(&evalCounter, evals);
 }

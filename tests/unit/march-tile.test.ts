@@ -1,0 +1,55 @@
+/**
+ * The raymarch pass's workgroup tile (marchTile): within the device's workgroup memory, as the shader declares it.
+ */
+import { describe, it, expect } from 'vitest';
+import { preset } from '../../src/model/config';
+import { marchTile, RaymarchPass, MARCH_LANES } from '../../src/render/raymarchPass';
+
+/** Bytes of the `var<workgroup>` declarations in WGSL source, array lengths evaluated with the given constants. */
+function declaredWorkgroupBytes(src: string, consts: Record<string, number>): number {
+  const size: Record<string, number> = { f32: 4, u32: 4, vec4f: 16 };
+  let bytes = 0;
+  let count = 0;
+  for (const m of src.matchAll(/var<workgroup>\s+\w+\s*:\s*([^;]+);/g)) {
+    count++;
+    const arr = /^array<(\w+),\s*(.+)>$/.exec(m[1].trim());
+    if (!arr) {
+      bytes += size[m[1].trim()];
+      continue;
+    }
+    const expr = arr[2].replace(/\b([A-Z_]+)\b/g, (_, n: string) => String(consts[n])).replace(/(\d+)u\b/g, '$1');
+    expect(expr, `array length ${arr[2]}`).toMatch(/^[\d\s+*()]+$/);
+    bytes += size[arr[1]] * (Function(`return ${expr}`)() as number);
+  }
+  expect(count).toBeGreaterThan(0);
+  return bytes;
+}
+
+describe('raymarch workgroup tile', () => {
+  it('fits the device’s workgroup memory and matches the shader’s declarations', () => {
+    for (const name of ['tiny', 'small', 'official'] as const) {
+      const cfg = preset(name);
+      for (const maxCoarse of [cfg.samples.coarse, 2 * cfg.samples.coarse]) {
+        for (const limit of [16384, 32768, 49152]) {
+          const t = marchTile(cfg, maxCoarse, limit);
+          expect(t.workgroupBytes).toBeLessThanOrEqual(limit);
+          expect([1, 2, 4, 8]).toContain(t.rays);
+          expect(t.lanes).toBe(MARCH_LANES);
+          expect(t.fineWindow % 8).toBe(0);
+          expect(t.fineWindow).toBeGreaterThanOrEqual(Math.min(64, cfg.samples.fine));
+          const src = RaymarchPass.source(cfg, maxCoarse, t);
+          expect(declaredWorkgroupBytes(src, { RAYS: t.rays, MAX_COARSE: maxCoarse, FINE_WINDOW: t.fineWindow })).toBe(t.workgroupBytes);
+          // twice the rays (the next power of two) would not fit, unless the cap of 8 is reached
+          if (t.rays < 8) expect(2 * (t.workgroupBytes - 4) + 4).toBeGreaterThan(limit);
+        }
+      }
+    }
+    expect(marchTile(preset('tiny'), 48, 16384)).toMatchObject({ rays: 8, fineWindow: 24 });
+    expect(marchTile(preset('official'), 192, 16384)).toMatchObject({ rays: 2, fineWindow: 64 });
+    expect(marchTile(preset('official'), 192, 32768)).toMatchObject({ rays: 4, fineWindow: 64 });
+  });
+
+  it('names the limit when a ray’s samples cannot fit', () => {
+    expect(() => marchTile(preset('official'), 1000, 16384)).toThrow(/1000 coarse samples per ray need \d+ bytes of workgroup memory; this device allows 16384/);
+  });
+});
