@@ -36,6 +36,8 @@ export interface MarchTile {
   /** Rays per workgroup: neighbouring pixels of a row. */
   rays: number;
   lanes: number;
+  /** Floats between two rays' coarse arrays: MAX_COARSE rounded up to an odd number (see raymarch.wgsl). */
+  coarseStride: number;
   /** Fine samples per window (a multiple of FINE_BLOCK); a window holds one more (shared with the next). */
   fineWindow: number;
   /** Bytes of workgroup memory the pass declares. */
@@ -43,7 +45,7 @@ export interface MarchTile {
 }
 
 /** Workgroup bytes per ray: coarse depth, output and CDF per coarse sample; depth and output per window entry. */
-const bytesPerRay = (maxCoarse: number, fineWindow: number) => maxCoarse * (4 + 16 + 4) + (fineWindow + 1) * (4 + 16) + 4;
+const bytesPerRay = (coarseStride: number, fineWindow: number) => coarseStride * (4 + 16 + 4) + (fineWindow + 1) * (4 + 16) + 4;
 
 /**
  * The tile for a config on a device allowing `workgroupBytes` of workgroup memory: a fine window of the
@@ -51,11 +53,12 @@ const bytesPerRay = (maxCoarse: number, fineWindow: number) => maxCoarse * (4 + 
  */
 export function marchTile(cfg: ModelConfig, maxCoarse: number, workgroupBytes = MIN_WORKGROUP_BYTES): MarchTile {
   const fineWindow = Math.min(64, Math.max(FINE_BLOCK, Math.ceil(cfg.samples.fine / FINE_BLOCK) * FINE_BLOCK));
-  const perRay = bytesPerRay(maxCoarse, fineWindow);
+  const coarseStride = maxCoarse | 1;
+  const perRay = bytesPerRay(coarseStride, fineWindow);
   const fit = Math.floor((workgroupBytes - 4) / perRay);
   if (fit < 1) throw new Error(`${maxCoarse} coarse samples per ray need ${perRay + 4} bytes of workgroup memory; this device allows ${workgroupBytes}`);
   const rays = Math.min(MAX_RAYS, 2 ** Math.floor(Math.log2(fit)));
-  return { rays, lanes: MARCH_LANES, fineWindow, workgroupBytes: rays * perRay + 4 };
+  return { rays, lanes: MARCH_LANES, coarseStride, fineWindow, workgroupBytes: rays * perRay + 4 };
 }
 
 export class RaymarchPass {
@@ -69,7 +72,12 @@ export class RaymarchPass {
   ) {}
 
   static source(cfg: ModelConfig, maxCoarse: number, tile: MarchTile): string {
-    const header = [`const RAYS: u32 = ${tile.rays}u;`, `const LANES: u32 = ${tile.lanes}u;`, `const FINE_WINDOW: u32 = ${tile.fineWindow}u;`].join('\n');
+    const header = [
+      `const RAYS: u32 = ${tile.rays}u;`,
+      `const LANES: u32 = ${tile.lanes}u;`,
+      `const COARSE_STRIDE: u32 = ${tile.coarseStride}u;`,
+      `const FINE_WINDOW: u32 = ${tile.fineWindow}u;`,
+    ].join('\n');
     return [shaderPrelude(cfg, { maxCoarse }), header, frameWgsl, compositeWgsl, triplaneWgsl, fineSamplesWgsl, raymarchWgsl].join('\n');
   }
 

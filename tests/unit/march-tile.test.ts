@@ -36,9 +36,11 @@ describe('raymarch workgroup tile', () => {
           expect([1, 2, 4, 8]).toContain(t.rays);
           expect(t.lanes).toBe(MARCH_LANES);
           expect(t.fineWindow % 8).toBe(0);
+          expect(t.coarseStride % 2).toBe(1);
+          expect(t.coarseStride).toBeGreaterThanOrEqual(maxCoarse);
           expect(t.fineWindow).toBeGreaterThanOrEqual(Math.min(64, cfg.samples.fine));
           const src = RaymarchPass.source(cfg, maxCoarse, t);
-          expect(declaredWorkgroupBytes(src, { RAYS: t.rays, MAX_COARSE: maxCoarse, FINE_WINDOW: t.fineWindow })).toBe(t.workgroupBytes);
+          expect(declaredWorkgroupBytes(src, { RAYS: t.rays, COARSE_STRIDE: t.coarseStride, FINE_WINDOW: t.fineWindow })).toBe(t.workgroupBytes);
           // twice the rays (the next power of two) would not fit, unless the cap of 8 is reached
           if (t.rays < 8) expect(2 * (t.workgroupBytes - 4) + 4).toBeGreaterThan(limit);
         }

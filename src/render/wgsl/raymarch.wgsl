@@ -29,7 +29,9 @@
 // Bindings: 0 uniform Frame; 1 planes (PlaneArray, floats NHWC [R, R, 3C]); 2 decoder weights; 3 output background weight
 // (f32 per pixel, 0 = no background); 4 occupancy (u32 per cell, 1 = may hold density; or the injected depths);
 // 5 output rgba (foreground rgb, opacity); 6 output depth; 7 atomic counter of decoder evaluations.
-// RAYS, LANES and FINE_WINDOW come from raymarchPass.ts (marchTile), sized to the device's workgroup memory.
+// RAYS, LANES, COARSE_STRIDE and FINE_WINDOW come from raymarchPass.ts (marchTile), sized to the device's
+// workgroup memory. Invocation i serves ray i mod RAYS as lane i / RAYS: the rays' lane 0s, which do the
+// sequential steps, are neighbours, so they share a subgroup (SIMD vector) instead of idling one each.
 
 @group(0) @binding(0) var<uniform> frame: Frame;
 @group(0) @binding(1) var<storage, read> planes: PlaneArray;
@@ -45,10 +47,11 @@ const EMPTY = vec4f(0.0, 0.0, 0.0, -1e30);
 /// Transmittance below which the rest of a ray cannot change the pixel by more than ~1e-3 (skipping only).
 const T_EPS = 1e-3;
 
-// Per ray r: coarse samples at r·MAX_COARSE, the window of fine samples at r·(FINE_WINDOW + 1).
-var<workgroup> coarseZ: array<f32, RAYS * MAX_COARSE>;
-var<workgroup> coarseOut: array<vec4f, RAYS * MAX_COARSE>;
-var<workgroup> cdf: array<f32, RAYS * MAX_COARSE>;
+// Per ray r: coarse samples at r·COARSE_STRIDE, the window of fine samples at r·(FINE_WINDOW + 1). Both strides
+// are odd, so that the rays' lane 0s, neighbours in a subgroup, read different memory banks.
+var<workgroup> coarseZ: array<f32, RAYS * COARSE_STRIDE>;
+var<workgroup> coarseOut: array<vec4f, RAYS * COARSE_STRIDE>;
+var<workgroup> cdf: array<f32, RAYS * COARSE_STRIDE>;
 var<workgroup> fineZ: array<f32, RAYS * (FINE_WINDOW + 1u)>;
 var<workgroup> fineOut: array<vec4f, RAYS * (FINE_WINDOW + 1u)>;
 /// 1 while ray r still takes samples.
@@ -184,8 +187,8 @@ fn mergeSamples(cBase: u32, fBase: u32, w0: u32, kEnd: u32, last: bool) -> bool 
 
 @compute @workgroup_size(RAYS * LANES)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let r = lid / LANES;
-  let lane = lid % LANES;
+  let r = lid % RAYS;
+  let lane = lid / RAYS;
   let px = wg.x * RAYS + r;
   let py = wg.y;
   let inFrame = px < frame.width && py < frame.height;
@@ -198,7 +201,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lid: 
   let K = frame.fine;
   let d = rayDirection(px, py);
   let o = frame.origin;
-  let cBase = r * MAX_COARSE;
+  let cBase = r * COARSE_STRIDE;
   let fBase = r * (FINE_WINDOW + 1u);
 
   acc = emptyAccumulator();
