@@ -4,7 +4,7 @@
  * --weights DIR[,DIR] (viewer weights of trained models, ψ = 0.7; `--presets ''` for these alone), and for
  * those --seeds a,b (default 0) and --views yaw:pitch,… (default 0.5:1.25): one case per model, seed and view.
  * --grid N sets the occupancy grid's side (default 64); --warmup-ms N renders frames for N ms before timing
- * (default 300). `wgslMs` is the median frame with a wait after each, `wgslBatchMs` the mean of frames submitted
+ * (default 300); --lanes a,b runs everything once per ray-march lane count (default the renderer's). `wgslMs` is the median frame with a wait after each, `wgslBatchMs` the mean of frames submitted
  * back to back (`noSkipBatchMs` likewise without empty-space skipping, `foregroundBatchMs` with skipping and without
  * the background INR: the rest of wgslBatchMs is the background pass).
  * Random-weight cases measure speed; the structured scene (a compact opaque object) measures empty-space
@@ -33,6 +33,7 @@ interface BenchSetup {
   adapter: string;
   gridRes: number;
   warmupMs: number;
+  lanes?: number;
 }
 
 /** "yaw:pitch,yaw:pitch" → [[yaw, pitch], …]. */
@@ -47,7 +48,8 @@ function parseViews(spec: string): [number, number][] {
 async function benchCase(label: string, cfg: ModelConfig, params: Params, planes: tf.Tensor4D, ws: tf.Tensor3D, setup: BenchSetup, view: [number, number] = [0.5, 1.25], extra: Record<string, number> = {}) {
   const { size, frames, adapter, gridRes } = setup;
   const device = (tf.backend() as unknown as { device: GPUDevice }).device;
-  const r = await WgslRenderer.create(cfg, params, { gridRes });
+  const r = await WgslRenderer.create(cfg, params, { gridRes, marchLanes: setup.lanes });
+  const tile = r.marchTile;
   await r.setLatent(planes, ws);
   // Adopting a latent builds its occupancy grid: (gridRes + 1)³ decoder evaluations, paid once per latent.
   const t0 = performance.now();
@@ -102,6 +104,8 @@ async function benchCase(label: string, cfg: ModelConfig, params: Params, planes
     yaw: view[0],
     pitch: view[1],
     gridRes,
+    lanes: tile.lanes,
+    rays: tile.rays,
     setLatentMs: Math.round(setLatentMs),
     adapter,
     preset: cfg.name,
@@ -138,9 +142,15 @@ export async function main(args: string[]) {
   const warmupArg = arg(args, 'warmup-ms', '300');
   const warmupMs = Number(warmupArg);
   if (!(warmupMs >= 0)) throw new Error(`--warmup-ms must be a number ≥ 0 (got ${warmupArg})`);
-  const setup: BenchSetup = { size, frames, adapter, gridRes, warmupMs };
+  const lanesArg = arg(args, 'lanes', '');
+  const lanesList = lanesArg ? lanesArg.split(',').map(Number) : [undefined];
   await useWebGPUBackend();
   tf.env().set('WEBGPU_CPU_FORWARD', false);
+  for (const lanes of lanesList) await benchAll({ size, frames, adapter, gridRes, warmupMs, lanes }, presets, trained, seeds, views);
+}
+
+async function benchAll(setup: BenchSetup, presets: PresetName[], trained: string[], seeds: number[], views: [number, number][]) {
+  const { gridRes } = setup;
   for (const name of presets) {
     const cfg = preset(name);
     const g = Generator.random(cfg, 1, { perturb: 0.05 });
@@ -172,6 +182,7 @@ export async function main(args: string[]) {
           case: `${label}-mean`,
           cases: lines.length,
           gridRes,
+          lanes: lines[0].lanes,
           adapter: setup.adapter,
           preset: g.config.name,
           wgslMs: mean('wgslMs'),

@@ -27,8 +27,8 @@ export interface RaymarchBindings {
 
 /** Invocations decoding one ray's samples side by side (also the coarse chunk after which a ray may stop). */
 export const MARCH_LANES = 8;
-/** Most rays per workgroup (RAYS · LANES invocations). */
-const MAX_RAYS = 8;
+/** Most invocations per workgroup (RAYS · LANES). */
+const MAX_INVOCATIONS = 64;
 /** The fine-sample block that bisection refines (fineSamples.wgsl's FINE_BLOCK). */
 const FINE_BLOCK = 8;
 
@@ -49,16 +49,20 @@ const bytesPerRay = (coarseStride: number, fineWindow: number) => coarseStride *
 
 /**
  * The tile for a config on a device allowing `workgroupBytes` of workgroup memory: a fine window of the
- * config's fine count (at most 64), and as many rays (a power of two, ≤ 8) as the memory holds.
+ * config's fine count (at most 64), and as many rays (a power of two, ≤ 64 / lanes) as the memory holds.
+ * `lanes` (a power of two ≤ 64) is a tuning knob for benchmarks; the renderer uses MARCH_LANES.
  */
-export function marchTile(cfg: ModelConfig, maxCoarse: number, workgroupBytes = MIN_WORKGROUP_BYTES): MarchTile {
+export function marchTile(cfg: ModelConfig, maxCoarse: number, workgroupBytes = MIN_WORKGROUP_BYTES, lanes = MARCH_LANES): MarchTile {
+  if (!(Number.isInteger(lanes) && lanes >= 1 && lanes <= MAX_INVOCATIONS && (lanes & (lanes - 1)) === 0)) {
+    throw new Error(`lanes per ray must be a power of two from 1 to ${MAX_INVOCATIONS} (got ${lanes})`);
+  }
   const fineWindow = Math.min(64, Math.max(FINE_BLOCK, Math.ceil(cfg.samples.fine / FINE_BLOCK) * FINE_BLOCK));
   const coarseStride = maxCoarse | 1;
   const perRay = bytesPerRay(coarseStride, fineWindow);
   const fit = Math.floor((workgroupBytes - 4) / perRay);
   if (fit < 1) throw new Error(`${maxCoarse} coarse samples per ray need ${perRay + 4} bytes of workgroup memory; this device allows ${workgroupBytes}`);
-  const rays = Math.min(MAX_RAYS, 2 ** Math.floor(Math.log2(fit)));
-  return { rays, lanes: MARCH_LANES, coarseStride, fineWindow, workgroupBytes: rays * perRay + 4 };
+  const rays = Math.min(MAX_INVOCATIONS / lanes, 2 ** Math.floor(Math.log2(fit)));
+  return { rays, lanes, coarseStride, fineWindow, workgroupBytes: rays * perRay + 4 };
 }
 
 export class RaymarchPass {
@@ -81,8 +85,8 @@ export class RaymarchPass {
     return [shaderPrelude(cfg, { maxCoarse }), header, frameWgsl, compositeWgsl, triplaneWgsl, fineSamplesWgsl, raymarchWgsl].join('\n');
   }
 
-  static async create(device: GPUDevice, cfg: ModelConfig, maxCoarse: number): Promise<RaymarchPass> {
-    const tile = marchTile(cfg, maxCoarse, device.limits.maxComputeWorkgroupStorageSize);
+  static async create(device: GPUDevice, cfg: ModelConfig, maxCoarse: number, lanes = MARCH_LANES): Promise<RaymarchPass> {
+    const tile = marchTile(cfg, maxCoarse, device.limits.maxComputeWorkgroupStorageSize, lanes);
     const module = await checkedShaderModule(device, 'raymarch', RaymarchPass.source(cfg, maxCoarse, tile));
     const pipeline = await device.createComputePipelineAsync({ label: 'raymarch pipeline', layout: 'auto', compute: { module, entryPoint: 'main' } });
     return new RaymarchPass(device, pipeline, maxCoarse, tile);

@@ -14,7 +14,7 @@ import { readBuffer, storageBuffer } from './gpu';
 import { toGPU, uploadInjectedDepths, type GPUData } from './rendererInputs';
 import { decoderFloats, packBackground, packDecoder } from './gpuWeights';
 import { OccupancyPass } from './occupancyPass';
-import { RaymarchPass } from './raymarchPass';
+import { RaymarchPass, type MarchTile } from './raymarchPass';
 import { BackgroundPass } from './backgroundPass';
 import { FLAGS, FrameUniforms } from './frameUniforms';
 
@@ -54,8 +54,10 @@ export interface WgslImage {
 }
 
 export interface WgslRendererOptions {
-  /** Largest coarse sample count per ray (sizes per-thread arrays). Default 2 × config coarse. */
+  /** Largest coarse sample count per ray (sizes the ray-march's workgroup arrays). Default 2 × config coarse. */
   maxCoarse?: number;
+  /** Invocations per ray in the ray-march (a power of two ≤ 64; default MARCH_LANES): for benchmarks. */
+  marchLanes?: number;
   /** Occupancy grid side. Default 64. */
   gridRes?: number;
   /** Activated density below which an occupancy cell is empty: default 1e-3 / (far − near). */
@@ -98,7 +100,7 @@ export class WgslRenderer {
     const device = (tf.backend() as unknown as { device: GPUDevice }).device;
     const maxCoarse = opts.maxCoarse ?? 2 * cfg.samples.coarse;
     const [raymarch, background, occupancy] = await Promise.all([
-      RaymarchPass.create(device, cfg, maxCoarse),
+      RaymarchPass.create(device, cfg, maxCoarse, opts.marchLanes),
       BackgroundPass.create(device, cfg),
       OccupancyPass.create(device, cfg, opts.gridRes ?? 64),
     ]);
@@ -224,6 +226,11 @@ export class WgslRenderer {
     );
     this.device.queue.submit([enc.finish()]);
     injected?.destroy(); // freed once the submitted frame has run
+  }
+
+  /** The ray-march's workgroup shape (rays per workgroup, lanes per ray). */
+  get marchTile(): MarchTile {
+    return this.raymarch.tile;
   }
 
   /** Largest coarse sample count this renderer's pipeline accepts. */

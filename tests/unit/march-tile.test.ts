@@ -55,3 +55,16 @@ describe('raymarch workgroup tile', () => {
     expect(() => marchTile(preset('official'), 1000, 16384)).toThrow(/1000 coarse samples per ray need \d+ bytes of workgroup memory; this device allows 16384/);
   });
 });
+
+describe('raymarch lanes per ray', () => {
+  it('any power of two up to 64 keeps the workgroup at ≤ 64 invocations; anything else is refused by name', () => {
+    const cfg = preset('tiny');
+    for (const lanes of [1, 2, 4, 8, 16, 32, 64]) {
+      const t = marchTile(cfg, 48, 32768, lanes);
+      expect(t.lanes).toBe(lanes);
+      expect(t.rays * t.lanes).toBeLessThanOrEqual(64);
+      expect(t.rays).toBe(Math.min(64 / lanes, 16)); // 16 rays of the tiny preset's 1.8 KB fit 32 KiB
+    }
+    for (const bad of [0, 3, 128, 2.5]) expect(() => marchTile(cfg, 48, 32768, bad)).toThrow(/lanes per ray must be a power of two from 1 to 64 \(got/);
+  });
+});

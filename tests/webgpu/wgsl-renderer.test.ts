@@ -65,6 +65,28 @@ describe('WGSL renderer equals the reference renderer (tiny preset, random weigh
     expect(rgbErr).toBeLessThanOrEqual(2e-3);
   });
 
+  it('fine samples over several windows (70 fine samples, windows of 24)', async () => {
+    expect(r.marchTile.fineWindow).toBe(24);
+    const { rgbErr, depthErr } = await compare(cfg, g, r, cameraFromAngles(-0.6, 1.4, 1, 30), 8, { coarse: 20, fine: 70 });
+    expect(rgbErr).toBeLessThanOrEqual(2e-3);
+    expect(depthErr).toBeLessThanOrEqual(2e-3);
+  });
+
+  it('other lane counts per ray (1, 2 and 32) give the same image', async () => {
+    for (const lanes of [1, 2, 32]) {
+      const other = await WgslRenderer.create(cfg, g.params, { marchLanes: lanes });
+      try {
+        await other.setLatent(planesT!, wsT!);
+        expect(other.marchTile.lanes).toBe(lanes);
+        const { rgbErr, depthErr } = await compare(cfg, g, other, cameraFromAngles(0.8, 1.1, 1, 30), 12);
+        expect(rgbErr, `${lanes} lanes`).toBeLessThanOrEqual(2e-3);
+        expect(depthErr, `${lanes} lanes`).toBeLessThanOrEqual(2e-3);
+      } finally {
+        other.destroy();
+      }
+    }
+  });
+
   it('every shader compiles with no errors or warnings', async () => {
     const device = (tf.backend() as unknown as { device: GPUDevice }).device;
     for (const [label, code] of [['raymarch', RaymarchPass.source(cfg, 48, marchTile(cfg, 48))], ['background', BackgroundPass.source(cfg)], ['occupancy', OccupancyPass.source(cfg)]] as const) {
