@@ -211,15 +211,16 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lid: 
   if (lane == 0u) { rayLive[r] = select(0u, 1u, marching); }
 
   if (!bgOnly) {
-    for (var i = lane; i < S; i += LANES) {
+    for (var i = lane; i < S && marching; i += LANES) {
       coarseZ[cBase + i] = coarseDepth(pix, i);
       coarseOut[cBase + i] = EMPTY;
     }
-    // Coarse samples, LANES at a time; with skipping, lane 0 follows the transmittance after each chunk and
-    // the ray stops once it is opaque.
+    // Coarse samples, LANES at a time; with skipping, lane 0 follows the transmittance after each chunk, the
+    // ray stops once it is opaque, and the workgroup once all its rays have (without skipping rayLive stays put,
+    // so the loop needs no barrier).
     var Tc = 1.0;
     for (var c = 0u; c < S; c += LANES) {
-      if (!anyRayLive(lid)) { break; }
+      if (skipping && !anyRayLive(lid)) { break; }
       let i = c + lane;
       if (rayLive[r] != 0u && i < S) { coarseOut[cBase + i] = query(o + d * coarseZ[cBase + i]); }
       if (!skipping) { continue; }
