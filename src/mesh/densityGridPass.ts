@@ -37,7 +37,7 @@ export class DensityGridPass {
   }
 
   static source(cfg: ModelConfig): string {
-    return [shaderPrelude(cfg, { maxCoarse: 4 }), triplaneWgsl, densityGridWgsl].join('\n');
+    return [shaderPrelude(cfg), triplaneWgsl, densityGridWgsl].join('\n');
   }
 
   /** `planes` and `decoder` are the renderer's bindings for the current latent and model; they are copied. */

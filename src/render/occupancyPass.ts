@@ -28,7 +28,7 @@ export class OccupancyPass {
   }
 
   static source(cfg: ModelConfig): string {
-    return [shaderPrelude(cfg, { maxCoarse: 4 }), triplaneWgsl, occupancyWgsl].join('\n');
+    return [shaderPrelude(cfg), triplaneWgsl, occupancyWgsl].join('\n');
   }
 
   static async create(device: GPUDevice, cfg: ModelConfig, gridRes: number): Promise<OccupancyPass> {

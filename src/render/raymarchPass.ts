@@ -36,7 +36,7 @@ export interface MarchTile {
   /** Rays per workgroup: neighbouring pixels of a row. */
   rays: number;
   lanes: number;
-  /** Floats between two rays' coarse arrays: MAX_COARSE rounded up to an odd number (see raymarch.wgsl). */
+  /** Entries between two rays' coarse arrays: the coarse capacity rounded up to an odd number (see raymarch.wgsl). */
   coarseStride: number;
   /** Fine samples per window (a multiple of FINE_BLOCK); a window holds one more (shared with the next). */
   fineWindow: number;
@@ -65,6 +65,22 @@ export function marchTile(cfg: ModelConfig, maxCoarse: number, workgroupBytes = 
   return { rays, lanes, coarseStride, fineWindow, workgroupBytes: rays * perRay + 4 };
 }
 
+/**
+ * The renderer's default coarse capacity: twice the config's coarse samples (the viewer's ×2 quality) where that
+ * costs no rays per workgroup, else the config's count — fewer rays per workgroup would slow every frame.
+ */
+export function defaultMaxCoarse(cfg: ModelConfig, workgroupBytes: number, lanes = MARCH_LANES): number {
+  const one = cfg.samples.coarse;
+  const rays = (maxCoarse: number) => {
+    try {
+      return marchTile(cfg, maxCoarse, workgroupBytes, lanes).rays;
+    } catch {
+      return 0;
+    }
+  };
+  return rays(2 * one) >= rays(one) ? 2 * one : one;
+}
+
 export class RaymarchPass {
   private readonly binds = new BindGroupCache();
 
@@ -82,7 +98,7 @@ export class RaymarchPass {
       `const COARSE_STRIDE: u32 = ${tile.coarseStride}u;`,
       `const FINE_WINDOW: u32 = ${tile.fineWindow}u;`,
     ].join('\n');
-    return [shaderPrelude(cfg, { maxCoarse }), header, frameWgsl, compositeWgsl, triplaneWgsl, fineSamplesWgsl, raymarchWgsl].join('\n');
+    return [shaderPrelude(cfg), header, frameWgsl, compositeWgsl, triplaneWgsl, fineSamplesWgsl, raymarchWgsl].join('\n');
   }
 
   static async create(device: GPUDevice, cfg: ModelConfig, maxCoarse: number, lanes = MARCH_LANES): Promise<RaymarchPass> {

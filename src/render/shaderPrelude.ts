@@ -6,11 +6,6 @@
 import type { ModelConfig } from '../model/config';
 import { decoderWgsl, f32Literal } from './mlpWgsl';
 
-export interface PreludeOptions {
-  /** Largest coarse sample count a pipeline will be asked for (sizes per-thread arrays). */
-  maxCoarse: number;
-}
-
 /**
  * `PlaneArray`, the type of the tri-plane binding, and `texelChunk(base, c)`: channels c … c + 3 of the texel
  * whose first float is at `base`, zero past C. With C a multiple of 4 every chunk is one aligned vec4 load;
@@ -29,14 +24,13 @@ function planeAccessWgsl(channels: number): string[] {
   ];
 }
 
-export function shaderPrelude(cfg: ModelConfig, opts: PreludeOptions): string {
+export function shaderPrelude(cfg: ModelConfig): string {
   const lines = [
     `// Generated from the model config "${cfg.name.replace(/[^\w .()-]/g, '')}" by shaderPrelude.ts.`,
     `const C: u32 = ${cfg.triplane.channels}u;`,
     `const C4: u32 = ${Math.ceil(cfg.triplane.channels / 4)}u;`,
     `const PLANE_RES: u32 = ${cfg.triplane.resolution}u;`,
     `const CUBE_SCALE: f32 = ${f32Literal(cfg.camera.cubeScale)};`,
-    `const MAX_COARSE: u32 = ${opts.maxCoarse}u;`,
     ...planeAccessWgsl(cfg.triplane.channels),
     decoderWgsl(cfg),
   ];

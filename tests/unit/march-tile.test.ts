@@ -3,7 +3,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import { preset } from '../../src/model/config';
-import { marchTile, RaymarchPass, MARCH_LANES } from '../../src/render/raymarchPass';
+import { marchTile, defaultMaxCoarse, RaymarchPass, MARCH_LANES } from '../../src/render/raymarchPass';
 
 /** Bytes of the `var<workgroup>` declarations in WGSL source, array lengths evaluated with the given constants. */
 function declaredWorkgroupBytes(src: string, consts: Record<string, number>): number {
@@ -66,5 +66,22 @@ describe('raymarch lanes per ray', () => {
       expect(t.rays).toBe(Math.min(64 / lanes, 16)); // 16 rays of the tiny preset's 1.8 KB fit 32 KiB
     }
     for (const bad of [0, 3, 128, 2.5]) expect(() => marchTile(cfg, 48, 32768, bad)).toThrow(/lanes per ray must be a power of two from 1 to 64 \(got/);
+  });
+});
+
+describe('default coarse capacity', () => {
+  it('doubles the config’s coarse samples only where that keeps the rays per workgroup', () => {
+    expect(defaultMaxCoarse(preset('official'), 16384)).toBe(96); // 2× would halve the rays (4 → 2)
+    expect(defaultMaxCoarse(preset('official'), 32768)).toBe(96); // 8 → 4
+    expect(defaultMaxCoarse(preset('official'), 49152)).toBe(192); // 8 either way
+    expect(defaultMaxCoarse(preset('small'), 16384)).toBe(96);
+    expect(defaultMaxCoarse(preset('tiny'), 16384)).toBe(48);
+    for (const name of ['tiny', 'small', 'official'] as const) {
+      for (const limit of [16384, 32768, 49152]) {
+        const cfg = preset(name);
+        const m = defaultMaxCoarse(cfg, limit);
+        expect(marchTile(cfg, m, limit).rays).toBe(marchTile(cfg, cfg.samples.coarse, limit).rays);
+      }
+    }
   });
 });
