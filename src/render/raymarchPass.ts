@@ -29,7 +29,7 @@ export interface RaymarchBindings {
 export const MARCH_LANES = 8;
 /** Most invocations per workgroup (RAYS · LANES). */
 const MAX_INVOCATIONS = 64;
-/** The fine-sample block that bisection refines (fineSamples.wgsl's FINE_BLOCK). */
+/** The fine-sample block that bisection refines (fineSamples.wgsl): a power of two. */
 const FINE_BLOCK = 8;
 
 export interface MarchTile {
@@ -91,19 +91,21 @@ export class RaymarchPass {
     readonly tile: MarchTile,
   ) {}
 
-  static source(cfg: ModelConfig, maxCoarse: number, tile: MarchTile): string {
+  static source(cfg: ModelConfig, tile: MarchTile): string {
     const header = [
       `const RAYS: u32 = ${tile.rays}u;`,
       `const LANES: u32 = ${tile.lanes}u;`,
       `const COARSE_STRIDE: u32 = ${tile.coarseStride}u;`,
       `const FINE_WINDOW: u32 = ${tile.fineWindow}u;`,
+      `const FINE_BLOCK: u32 = ${FINE_BLOCK}u;`,
+      `const FINE_LEVELS: u32 = ${Math.log2(FINE_BLOCK)}u;`,
     ].join('\n');
     return [shaderPrelude(cfg), header, frameWgsl, compositeWgsl, triplaneWgsl, fineSamplesWgsl, raymarchWgsl].join('\n');
   }
 
   static async create(device: GPUDevice, cfg: ModelConfig, maxCoarse: number, lanes = MARCH_LANES): Promise<RaymarchPass> {
     const tile = marchTile(cfg, maxCoarse, device.limits.maxComputeWorkgroupStorageSize, lanes);
-    const module = await checkedShaderModule(device, 'raymarch', RaymarchPass.source(cfg, maxCoarse, tile));
+    const module = await checkedShaderModule(device, 'raymarch', RaymarchPass.source(cfg, tile));
     const pipeline = await device.createComputePipelineAsync({ label: 'raymarch pipeline', layout: 'auto', compute: { module, entryPoint: 'main' } });
     return new RaymarchPass(device, pipeline, maxCoarse, tile);
   }

@@ -39,7 +39,7 @@ describe('raymarch workgroup tile', () => {
           expect(t.coarseStride % 2).toBe(1);
           expect(t.coarseStride).toBeGreaterThanOrEqual(maxCoarse);
           expect(t.fineWindow).toBeGreaterThanOrEqual(Math.min(64, cfg.samples.fine));
-          const src = RaymarchPass.source(cfg, maxCoarse, t);
+          const src = RaymarchPass.source(cfg, t);
           expect(declaredWorkgroupBytes(src, { RAYS: t.rays, COARSE_STRIDE: t.coarseStride, FINE_WINDOW: t.fineWindow })).toBe(t.workgroupBytes);
           // twice the rays (the next power of two) would not fit, unless the cap of 8 is reached
           if (t.rays < 8) expect(2 * (t.workgroupBytes - 4) + 4).toBeGreaterThan(limit);

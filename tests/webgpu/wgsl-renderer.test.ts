@@ -74,7 +74,7 @@ describe('WGSL renderer equals the reference renderer (tiny preset, random weigh
 
   it('every shader compiles with no errors or warnings', async () => {
     const device = (tf.backend() as unknown as { device: GPUDevice }).device;
-    for (const [label, code] of [['raymarch', RaymarchPass.source(cfg, 48, marchTile(cfg, 48))], ['background', BackgroundPass.source(cfg)], ['occupancy', OccupancyPass.source(cfg)]] as const) {
+    for (const [label, code] of [['raymarch', RaymarchPass.source(cfg, marchTile(cfg, 48))], ['background', BackgroundPass.source(cfg)], ['occupancy', OccupancyPass.source(cfg)]] as const) {
       const m = device.createShaderModule({ label, code });
       const info = await m.getCompilationInfo();
       expect(info.messages.map((x) => `${x.type}: ${x.message}`)).toEqual([]);

@@ -15,9 +15,7 @@
 //
 // Uses from raymarch.wgsl: frame, occupancy, cdf, fineZ, fineOut, random01, query, occupied, EMPTY; softplus.
 
-const FINE_BLOCK = 8u;
-/// Bisection levels after the block ends: log2(FINE_BLOCK).
-const FINE_LEVELS = 3u;
+// FINE_BLOCK and FINE_LEVELS (its log2: bisection levels after the block ends) come from raymarchPass.ts.
 /// Largest gap interpolated across: half a tri-plane texel in world units.
 const INTERP_GAP = CUBE_SCALE / f32(PLANE_RES - 1u);
 const TAU_SIGMA = 0.2;

@@ -148,9 +148,10 @@ var<private> havePrev: bool;
 var<private> prevZ: f32;
 var<private> prevOut: vec4f;
 
-/// Lane 0: composites, in depth order, the fine samples [k0, kEnd) of the window starting at fine index w0
+/// Lane 0: composites, in depth order, the fine samples [w0, kEnd) of the window starting at fine index w0
 /// (window entry k − w0) together with the coarse samples in front of them, and with `last` the remaining
-/// coarse samples. Returns false once the ray is opaque (with skipping).
+/// coarse samples and the final sample's δ = frame.lastDelta. Returns false once the ray is opaque (with
+/// skipping).
 fn mergeSamples(cBase: u32, fBase: u32, w0: u32, kEnd: u32, last: bool) -> bool {
   let S = frame.coarse;
   let skipping = (frame.flags & FLAG_OCCUPANCY) != 0u;
@@ -181,6 +182,7 @@ fn mergeSamples(cBase: u32, fBase: u32, w0: u32, kEnd: u32, last: bool) -> bool 
       break;
     }
   }
+  if (last && havePrev) { _ = composite(&a, prevOut, prevZ, frame.lastDelta, frame.densityShift); }
   acc = a;
   return !opaque;
 }
@@ -258,11 +260,6 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lid: 
       }
     }
     if (lane == 0u && marching && K == 0u) { marching = mergeSamples(cBase, fBase, 0u, 0u, true); }
-    if (havePrev) {
-      var a = acc;
-      _ = composite(&a, prevOut, prevZ, frame.lastDelta, frame.densityShift);
-      acc = a;
-    }
   }
 
   if (evals > 0u) { atomicAdd(&evalCounter, evals); }
