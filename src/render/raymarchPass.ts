@@ -12,6 +12,8 @@ import compositeWgsl from './wgsl/composite.wgsl?raw';
 import triplaneWgsl from './wgsl/triplane.wgsl?raw';
 import fineSamplesWgsl from './wgsl/fineSamples.wgsl?raw';
 import raymarchWgsl from './wgsl/raymarch.wgsl?raw';
+import laneSyncWgsl from './wgsl/laneSync.wgsl?raw';
+import laneSyncSoloWgsl from './wgsl/laneSyncSolo.wgsl?raw';
 
 export interface RaymarchBindings {
   frame: GPUBuffer;
@@ -27,6 +29,19 @@ export interface RaymarchBindings {
 
 /** Invocations decoding one ray's samples side by side (also the coarse chunk after which a ray may stop). */
 export const MARCH_LANES = 8;
+/**
+ * Lanes per ray on a device: 1 on software adapters, MARCH_LANES on GPUs. A CPU implementation gains nothing
+ * from lanes (its SIMD width is spent on neighbouring invocations either way) and runs a workgroup that uses
+ * barriers as coroutines; with one lane the march needs no barriers (laneSyncSolo.wgsl). On lavapipe at 32²,
+ * 1 lane's foreground frame took 0.43–0.54× of 8 lanes' (README, Lanes per ray).
+ */
+export function defaultMarchLanes(device: Pick<GPUDevice, 'adapterInfo'>): number {
+  const info = device.adapterInfo as GPUAdapterInfo | undefined;
+  if (!info) return MARCH_LANES;
+  const software = info.isFallbackAdapter || /swiftshader|llvmpipe|lavapipe|software/i.test(`${info.vendor} ${info.architecture} ${info.description}`);
+  return software ? 1 : MARCH_LANES;
+}
+
 /** Most invocations per workgroup (RAYS · LANES). */
 const MAX_INVOCATIONS = 64;
 /** The fine-sample block that bisection refines (fineSamples.wgsl): a power of two. */
@@ -50,7 +65,7 @@ const bytesPerRay = (coarseStride: number, fineWindow: number) => coarseStride *
 /**
  * The tile for a config on a device allowing `workgroupBytes` of workgroup memory: a fine window of the
  * config's fine count (at most 64), and as many rays (a power of two, ≤ 64 / lanes) as the memory holds.
- * `lanes` (a power of two ≤ 64) is a tuning knob for benchmarks; the renderer uses MARCH_LANES.
+ * `lanes` is a power of two ≤ 64; the renderer uses defaultMarchLanes(device) unless told otherwise.
  */
 export function marchTile(cfg: ModelConfig, maxCoarse: number, workgroupBytes = MIN_WORKGROUP_BYTES, lanes = MARCH_LANES): MarchTile {
   if (!(Number.isInteger(lanes) && lanes >= 1 && lanes <= MAX_INVOCATIONS && (lanes & (lanes - 1)) === 0)) {
@@ -100,7 +115,8 @@ export class RaymarchPass {
       `const FINE_BLOCK: u32 = ${FINE_BLOCK}u;`,
       `const FINE_LEVELS: u32 = ${Math.log2(FINE_BLOCK)}u;`,
     ].join('\n');
-    return [shaderPrelude(cfg), header, frameWgsl, compositeWgsl, triplaneWgsl, fineSamplesWgsl, raymarchWgsl].join('\n');
+    const sync = tile.lanes > 1 ? laneSyncWgsl : laneSyncSoloWgsl;
+    return [shaderPrelude(cfg), header, frameWgsl, compositeWgsl, triplaneWgsl, fineSamplesWgsl, sync, raymarchWgsl].join('\n');
   }
 
   static async create(device: GPUDevice, cfg: ModelConfig, maxCoarse: number, lanes = MARCH_LANES): Promise<RaymarchPass> {

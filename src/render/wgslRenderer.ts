@@ -14,7 +14,7 @@ import { readBuffer, storageBuffer } from './gpu';
 import { toGPU, uploadInjectedDepths, type GPUData } from './rendererInputs';
 import { decoderFloats, packBackground, packDecoder } from './gpuWeights';
 import { OccupancyPass } from './occupancyPass';
-import { RaymarchPass, defaultMaxCoarse, type MarchTile } from './raymarchPass';
+import { RaymarchPass, defaultMarchLanes, defaultMaxCoarse, type MarchTile } from './raymarchPass';
 import { BackgroundPass } from './backgroundPass';
 import { FLAGS, FrameUniforms } from './frameUniforms';
 
@@ -56,7 +56,7 @@ export interface WgslImage {
 export interface WgslRendererOptions {
   /** Largest coarse sample count per ray (sizes the ray-march's workgroup arrays). Default: defaultMaxCoarse. */
   maxCoarse?: number;
-  /** Invocations per ray in the ray-march (a power of two ≤ 64; default MARCH_LANES): for benchmarks. */
+  /** Invocations per ray in the ray-march (a power of two ≤ 64; default defaultMarchLanes(device)): for benchmarks and tests. */
   marchLanes?: number;
   /** Occupancy grid side. Default 64. */
   gridRes?: number;
@@ -98,9 +98,10 @@ export class WgslRenderer {
     // tfjs runs ops on small CPU-resident tensors on the CPU; dataToGPU then fails. Keep everything on the GPU.
     tf.env().set('WEBGPU_CPU_FORWARD', false);
     const device = (tf.backend() as unknown as { device: GPUDevice }).device;
-    const maxCoarse = opts.maxCoarse ?? defaultMaxCoarse(cfg, device.limits.maxComputeWorkgroupStorageSize, opts.marchLanes);
+    const lanes = opts.marchLanes ?? defaultMarchLanes(device);
+    const maxCoarse = opts.maxCoarse ?? defaultMaxCoarse(cfg, device.limits.maxComputeWorkgroupStorageSize, lanes);
     const [raymarch, background, occupancy] = await Promise.all([
-      RaymarchPass.create(device, cfg, maxCoarse, opts.marchLanes),
+      RaymarchPass.create(device, cfg, maxCoarse, lanes),
       BackgroundPass.create(device, cfg),
       OccupancyPass.create(device, cfg, opts.gridRes ?? 64),
     ]);

@@ -3,7 +3,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import { preset } from '../../src/model/config';
-import { marchTile, defaultMaxCoarse, RaymarchPass, MARCH_LANES } from '../../src/render/raymarchPass';
+import { marchTile, defaultMaxCoarse, defaultMarchLanes, RaymarchPass, MARCH_LANES } from '../../src/render/raymarchPass';
 
 /** Bytes of the `var<workgroup>` declarations in WGSL source, array lengths evaluated with the given constants. */
 function declaredWorkgroupBytes(src: string, consts: Record<string, number>): number {
@@ -66,6 +66,24 @@ describe('raymarch lanes per ray', () => {
       expect(t.rays).toBe(Math.min(64 / lanes, 16)); // 16 rays of the tiny preset's 1.8 KB fit 32 KiB
     }
     for (const bad of [0, 3, 128, 2.5]) expect(() => marchTile(cfg, 48, 32768, bad)).toThrow(/lanes per ray must be a power of two from 1 to 64 \(got/);
+  });
+
+  it('one lane per ray compiles to a march without barriers; several lanes synchronise', () => {
+    const cfg = preset('small');
+    const barriers = (lanes: number) => RaymarchPass.source(cfg, marchTile(cfg, 48, 32768, lanes)).match(/workgroupBarrier\(|workgroupUniformLoad\(/g)?.length ?? 0;
+    expect(barriers(1)).toBe(0);
+    expect(barriers(8)).toBeGreaterThan(0);
+    expect(barriers(2)).toBe(barriers(8));
+  });
+
+  it('software adapters get one lane, GPUs MARCH_LANES', () => {
+    const info = (vendor: string, architecture: string, description = '', isFallbackAdapter = false) => ({ adapterInfo: { vendor, architecture, description, isFallbackAdapter } as GPUAdapterInfo });
+    expect(defaultMarchLanes(info('mesa', 'software', 'llvmpipe: Mesa 25.0.7', true))).toBe(1); // lavapipe through Dawn in Node
+    expect(defaultMarchLanes(info('google', 'swiftshader'))).toBe(1); // headless Chromium
+    expect(defaultMarchLanes(info('microsoft', '', 'Microsoft Basic Render Driver', true))).toBe(1);
+    expect(defaultMarchLanes(info('nvidia', 'hopper', 'NVIDIA H200'))).toBe(MARCH_LANES);
+    expect(defaultMarchLanes(info('apple', 'metal-3'))).toBe(MARCH_LANES);
+    expect(defaultMarchLanes({ adapterInfo: undefined as unknown as GPUAdapterInfo })).toBe(MARCH_LANES); // browsers without GPUDevice.adapterInfo
   });
 });
 

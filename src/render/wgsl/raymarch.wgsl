@@ -30,8 +30,9 @@
 // (f32 per pixel, 0 = no background); 4 occupancy (u32 per cell, 1 = may hold density; or the injected depths);
 // 5 output rgba (foreground rgb, opacity); 6 output depth; 7 atomic counter of decoder evaluations.
 // RAYS, LANES, COARSE_STRIDE and FINE_WINDOW come from raymarchPass.ts (marchTile), sized to the device's
-// workgroup memory. Invocation i serves ray i mod RAYS as lane i / RAYS: the rays' lane 0s, which do the
-// sequential steps, are neighbours, so they share a subgroup (SIMD vector) instead of idling one each.
+// workgroup memory; laneSync and anyRayLive from laneSync.wgsl, or from laneSyncSolo.wgsl (no barriers) when
+// LANES = 1. Invocation i serves ray i mod RAYS as lane i / RAYS: the rays' lane 0s, which do the sequential
+// steps, are neighbours, so they share a subgroup (SIMD vector) instead of idling one each.
 
 @group(0) @binding(0) var<uniform> frame: Frame;
 @group(0) @binding(1) var<storage, read> planes: PlaneArray;
@@ -89,17 +90,6 @@ fn query(p: vec3f) -> vec4f {
   if (!occupied(p)) { return EMPTY; }
   evals += 1u;
   return queryTriplane(p);
-}
-
-/// Whether any ray of the workgroup still takes samples — a workgroup-uniform value (it contains barriers).
-fn anyRayLive(lid: u32) -> bool {
-  workgroupBarrier();
-  if (lid == 0u) {
-    var live = 0u;
-    for (var r = 0u; r < RAYS; r++) { live |= rayLive[r]; }
-    groupLive = live;
-  }
-  return workgroupUniformLoad(&groupLive) != 0u;
 }
 
 /// Coarse depth i of a pixel: linspace, jittered inside its mid-point bin, or injected.
@@ -226,7 +216,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lid: 
       let i = c + lane;
       if (rayLive[r] != 0u && i < S) { coarseOut[cBase + i] = query(o + d * coarseZ[cBase + i]); }
       if (!skipping) { continue; }
-      workgroupBarrier();
+      laneSync();
       if (lane == 0u && rayLive[r] != 0u) {
         for (var j = c; j < min(c + LANES, S); j++) {
           Tc *= exp(-coarseDelta(cBase, j) * softplus(coarseOut[cBase + j].w + frame.densityShift));
@@ -234,7 +224,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lid: 
         if (Tc < T_EPS) { rayLive[r] = 0u; }
       }
     }
-    workgroupBarrier();
+    laneSync();
     if (lane == 0u) {
       rayLive[r] = select(0u, 1u, marching);
       if (marching && K > 0u) { buildCdf(cBase); }
@@ -243,13 +233,13 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lid: 
     // Fine samples, a window at a time; lane 0 composites each window while the others wait.
     for (var w0 = 0u; w0 < K; w0 += FINE_WINDOW) {
       let n = min(w0 + FINE_WINDOW, K - 1u) - w0;
-      workgroupBarrier();
+      laneSync();
       let live = rayLive[r] != 0u;
       if (live) { drawFineWindow(pix, cBase, fBase, w0, n, lane); }
-      workgroupBarrier();
+      laneSync();
       for (var level = 0u; level <= FINE_LEVELS; level++) {
         if (live) { decodeFineLevel(o, d, fBase, w0, n, level, lane); }
-        workgroupBarrier();
+        laneSync();
       }
       if (lane == 0u && live) {
         marching = mergeSamples(cBase, fBase, w0, min(w0 + FINE_WINDOW, K), w0 + FINE_WINDOW >= K);
