@@ -4,7 +4,8 @@
  * --weights DIR[,DIR] (viewer weights of trained models, ψ = 0.7; `--presets ''` for these alone), and for
  * those --seeds a,b (default 0) and --views yaw:pitch,… (default 0.5:1.25): one case per model, seed and view.
  * --grid N sets the occupancy grid's side (default 64); --warmup-ms N renders frames for N ms before timing
- * (default 300); --lanes a,b runs everything once per ray-march lane count (default: the renderer's, 8).
+ * (default 300); --lanes a,b runs everything once per ray-march lane count (default: the renderer's choice for
+ * the adapter, defaultMarchLanes: 1 on software adapters, 8 on GPUs).
  * `wgslMs` is the median frame with a wait after each, `wgslBatchMs` the mean of frames submitted back to back
  * (`noSkipBatchMs` likewise without empty-space skipping, `foregroundBatchMs` with skipping and without the
  * background INR: the rest of wgslBatchMs is the background pass).
