@@ -5,7 +5,9 @@
  * those --seeds a,b (default 0) and --views yaw:pitch,… (default 0.5:1.25): one case per model, seed and view.
  * --grid N sets the occupancy grid's side (default 64); --warmup-ms N renders frames for N ms before timing
  * (default 300); --lanes a,b runs everything once per ray-march lane count (default: the renderer's choice for
- * the adapter, defaultMarchLanes: 1 on software adapters, 8 on GPUs).
+ * the adapter, defaultMarchLanes: 1 on software adapters, 8 on GPUs); the reference is timed once per case and
+ * reused across lane counts. --ref-runs N times N reference renders per case (default min(3, frames)); 0 skips
+ * the reference (referenceMs and speedup null).
  * `wgslMs` is the median frame with a wait after each, `wgslBatchMs` the mean of frames submitted back to back
  * (`noSkipBatchMs` likewise without empty-space skipping, `foregroundBatchMs` with skipping and without the
  * background INR: the rest of wgslBatchMs is the background pass).
@@ -36,6 +38,10 @@ interface BenchSetup {
   gridRes: number;
   warmupMs: number;
   lanes?: number;
+  /** tfjs reference renders timed per case (after one untimed); 0 skips the reference. */
+  refRuns: number;
+  /** referenceMs by case, view and size: the reference does not depend on the lane count, so a sweep times it once. */
+  refCache: Map<string, number>;
 }
 
 /** "yaw:pitch,yaw:pitch" → [[yaw, pitch], …]. */
@@ -87,18 +93,22 @@ async function benchCase(label: string, cfg: ModelConfig, params: Params, planes
   const foregroundBatchMs = await batchMs(true, true);
   r.render(cam, { ...opts, skipping: false });
   const full = await r.read();
-  const refTimes: number[] = [];
-  const refRuns = Math.max(1, Math.min(3, frames));
-  for (let i = 0; i < refRuns + 1; i++) {
-    const t0 = performance.now();
-    const out = renderReference(cfg, params, planes, ws, [cam], { resolution: size, deterministic: true, chunkRays: 4096 });
-    await out.rgb.data();
-    if (i > 0) refTimes.push(performance.now() - t0); // the first run compiles tfjs's pipelines
-    tf.dispose([out.rgb, out.depth, out.opacity]);
-  }
   r.destroy();
   const wgslMs = median(times);
-  const referenceMs = median(refTimes);
+  const refKey = JSON.stringify([label, extra, view, size]);
+  let referenceMs = setup.refCache.get(refKey) ?? null;
+  if (referenceMs === null && setup.refRuns > 0) {
+    const refTimes: number[] = [];
+    for (let i = 0; i < setup.refRuns + 1; i++) {
+      const t0 = performance.now();
+      const out = renderReference(cfg, params, planes, ws, [cam], { resolution: size, deterministic: true, chunkRays: 4096 });
+      await out.rgb.data();
+      if (i > 0) refTimes.push(performance.now() - t0); // the first run compiles tfjs's pipelines
+      tf.dispose([out.rgb, out.depth, out.opacity]);
+    }
+    referenceMs = median(refTimes);
+    setup.refCache.set(refKey, referenceMs);
+  }
   const rgb = (a: Float32Array) => a.filter((_, i) => i % 4 !== 3);
   const line = {
     case: label,
@@ -120,8 +130,8 @@ async function benchCase(label: string, cfg: ModelConfig, params: Params, planes
     wgslBatchMs: +wgslBatchMs.toFixed(2),
     noSkipBatchMs: +noSkipBatchMs.toFixed(2),
     foregroundBatchMs: +foregroundBatchMs.toFixed(2),
-    referenceMs: +referenceMs.toFixed(1),
-    speedup: +(referenceMs / wgslMs).toFixed(1),
+    referenceMs: referenceMs === null ? null : +referenceMs.toFixed(1),
+    speedup: referenceMs === null ? null : +(referenceMs / wgslMs).toFixed(1),
     decoderEvalsPerPixel: +skip.evalsPerPixel.toFixed(2),
     naiveEvalsPerPixel: cfg.samples.coarse + cfg.samples.fine,
     psnrVsNoSkip: +psnr(rgb(skip.rgba), rgb(full.rgba)).toFixed(1),
@@ -146,9 +156,13 @@ export async function main(args: string[]) {
   if (!(warmupMs >= 0)) throw new Error(`--warmup-ms must be a number ≥ 0 (got ${warmupArg})`);
   const lanesArg = arg(args, 'lanes', '');
   const lanesList = lanesArg ? lanesArg.split(',').map(Number) : [undefined];
+  const refRunsArg = arg(args, 'ref-runs', String(Math.max(1, Math.min(3, frames))));
+  const refRuns = Number(refRunsArg);
+  if (!(Number.isInteger(refRuns) && refRuns >= 0)) throw new Error(`--ref-runs must be an integer ≥ 0 (got ${refRunsArg})`);
   await useWebGPUBackend();
   tf.env().set('WEBGPU_CPU_FORWARD', false);
-  for (const lanes of lanesList) await benchAll({ size, frames, adapter, gridRes, warmupMs, lanes }, presets, trained, seeds, views);
+  const refCache = new Map<string, number>();
+  for (const lanes of lanesList) await benchAll({ size, frames, adapter, gridRes, warmupMs, lanes, refRuns, refCache }, presets, trained, seeds, views);
 }
 
 async function benchAll(setup: BenchSetup, presets: PresetName[], trained: string[], seeds: number[], views: [number, number][]) {
@@ -177,7 +191,8 @@ async function benchAll(setup: BenchSetup, presets: PresetName[], trained: strin
     }
     g.dispose();
     if (lines.length > 1) {
-      const mean = (k: 'wgslMs' | 'wgslBatchMs' | 'referenceMs' | 'speedup' | 'decoderEvalsPerPixel') => +(lines.reduce((a, l) => a + l[k], 0) / lines.length).toFixed(2);
+      const mean = (k: 'wgslMs' | 'wgslBatchMs' | 'referenceMs' | 'speedup' | 'decoderEvalsPerPixel') =>
+        lines.some((l) => l[k] === null) ? null : +(lines.reduce((a, l) => a + (l[k] ?? 0), 0) / lines.length).toFixed(2);
       // Summary over the model's seeds and views: the skipping target is judged on typical views, not one.
       console.log(
         JSON.stringify({

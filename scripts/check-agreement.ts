@@ -4,6 +4,8 @@
  * the max abs errors of rgb (display space), opacity and depth. The webgpu test tier asserts the same comparison
  * (≤ 2e-3) on lavapipe; this reports it on whatever adapter runs it (a real GPU's arithmetic differs).
  * A case is a preset (random weights) or a weights directory (the default view, yaw 0.5, pitch 1.25).
+ * --lanes a,b repeats every case per ray-march lane count (default: the renderer's choice for the adapter), since
+ * a missing barrier between lanes shows only where lanes really run in parallel.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { useWebGPUBackend, adapterDescription } from '../tests/helpers/webgpuNode';
@@ -18,6 +20,9 @@ import { cliArgs } from './cliArgs';
 
 export async function main(args: string[]) {
   const cases = cliArgs(args).get('cases', 'tiny,small,official').split(',').filter(Boolean);
+  const lanesArg = cliArgs(args).get('lanes', '');
+  const lanesList = lanesArg ? lanesArg.split(',').map(Number) : [undefined];
+  if (!lanesList.every((l) => l === undefined || (Number.isInteger(l) && l >= 1))) throw new Error(`--lanes takes integers ≥ 1 separated by commas (got "${lanesArg}")`);
   const adapter = await adapterDescription();
   await useWebGPUBackend();
   tf.env().set('WEBGPU_CPU_FORWARD', false);
@@ -28,16 +33,18 @@ export async function main(args: string[]) {
     const cfg = g.config;
     const ws = g.mapping(g.latents([5]), null, { psi: 0.7 });
     const planes = g.synthesize(ws, { noiseMode: 'const' });
-    const r = await WgslRenderer.create(cfg, g.params);
-    await r.setLatent(planes, ws);
     // The official preset's 192 samples per pixel: keep its images small, as the test does.
     const res = cfg.name === 'official' ? 16 : 24;
     const cams: [string, Camera][] = trained ? [['yaw 0.5, pitch 1.25', cameraFromAngles(0.5, 1.25, cfg.camera.radius, cfg.camera.fovDeg)]] : agreementCameras();
-    for (const [camera, cam] of cams) {
-      const { rgbErr, opErr, depthErr } = await compareWithReference(cfg, g.params, planes, ws, r, cam, res);
-      console.log(JSON.stringify({ adapter, case: c, camera, res, rgbErr: e(rgbErr), opacityErr: e(opErr), depthErr: e(depthErr) }));
+    for (const lanes of lanesList) {
+      const r = await WgslRenderer.create(cfg, g.params, { marchLanes: lanes });
+      await r.setLatent(planes, ws);
+      for (const [camera, cam] of cams) {
+        const { rgbErr, opErr, depthErr } = await compareWithReference(cfg, g.params, planes, ws, r, cam, res);
+        console.log(JSON.stringify({ adapter, case: c, lanes: r.marchTile.lanes, camera, res, rgbErr: e(rgbErr), opacityErr: e(opErr), depthErr: e(depthErr) }));
+      }
+      r.destroy();
     }
-    r.destroy();
     tf.dispose([ws, planes]);
     g.dispose();
   }
