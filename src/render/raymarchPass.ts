@@ -44,6 +44,11 @@ export function defaultMarchLanes(device: Pick<GPUDevice, 'adapterInfo'>): numbe
 
 /** Most invocations per workgroup (RAYS · LANES). */
 const MAX_INVOCATIONS = 64;
+/**
+ * Private bytes a one-lane ray's arrays may take: WGSL guarantees 8192 bytes of private variables per entry
+ * point (implementations may refuse more), less what the march's other private variables take.
+ */
+const MAX_PRIVATE_ARRAY_BYTES = 8192 - 128;
 /** The fine-sample block that bisection refines (fineSamples.wgsl): a power of two. */
 const FINE_BLOCK = 8;
 
@@ -51,6 +56,11 @@ export interface MarchTile {
   /** Rays per workgroup: neighbouring pixels of a row. */
   rays: number;
   lanes: number;
+  /**
+   * Where a ray's sample arrays live: shared by its lanes in workgroup memory, or, with one lane, in the
+   * invocation's private memory, so that workgroup memory does not cap the rays in flight.
+   */
+  memory: 'workgroup' | 'private';
   /** Entries between two rays' coarse arrays: the coarse capacity rounded up to an odd number (see raymarch.wgsl). */
   coarseStride: number;
   /** Fine samples per window (a multiple of FINE_BLOCK); a window holds one more (shared with the next). */
@@ -64,7 +74,8 @@ const bytesPerRay = (coarseStride: number, fineWindow: number) => coarseStride *
 
 /**
  * The tile for a config on a device allowing `workgroupBytes` of workgroup memory: a fine window of the
- * config's fine count (at most 64), and as many rays (a power of two, ≤ 64 / lanes) as the memory holds.
+ * config's fine count (at most 64), and as many rays (a power of two, ≤ 64 / lanes) as the memory holds; with one
+ * lane the arrays are private and a workgroup is 64 rays.
  * `lanes` is a power of two ≤ 64; the renderer uses defaultMarchLanes(device) unless told otherwise.
  */
 export function marchTile(cfg: ModelConfig, maxCoarse: number, workgroupBytes = MIN_WORKGROUP_BYTES, lanes = MARCH_LANES): MarchTile {
@@ -74,10 +85,14 @@ export function marchTile(cfg: ModelConfig, maxCoarse: number, workgroupBytes = 
   const fineWindow = Math.min(64, Math.max(FINE_BLOCK, Math.ceil(cfg.samples.fine / FINE_BLOCK) * FINE_BLOCK));
   const coarseStride = maxCoarse | 1;
   const perRay = bytesPerRay(coarseStride, fineWindow);
+  if (lanes === 1) {
+    if (perRay > MAX_PRIVATE_ARRAY_BYTES) throw new Error(`${maxCoarse} coarse samples per ray need ${perRay} bytes of private memory with one lane; WGSL guarantees ${MAX_PRIVATE_ARRAY_BYTES} for them`);
+    return { rays: MAX_INVOCATIONS, lanes, memory: 'private', coarseStride, fineWindow, workgroupBytes: 4 };
+  }
   const fit = Math.floor((workgroupBytes - 4) / perRay);
   if (fit < 1) throw new Error(`${maxCoarse} coarse samples per ray need ${perRay + 4} bytes of workgroup memory; this device allows ${workgroupBytes}`);
   const rays = Math.min(MAX_INVOCATIONS / lanes, 2 ** Math.floor(Math.log2(fit)));
-  return { rays, lanes, coarseStride, fineWindow, workgroupBytes: rays * perRay + 4 };
+  return { rays, lanes, memory: 'workgroup', coarseStride, fineWindow, workgroupBytes: rays * perRay + 4 };
 }
 
 /**
@@ -110,13 +125,15 @@ export class RaymarchPass {
     const header = [
       `const RAYS: u32 = ${tile.rays}u;`,
       `const LANES: u32 = ${tile.lanes}u;`,
+      `const RAY_SLOTS: u32 = ${tile.memory === 'private' ? 1 : tile.rays}u;`,
       `const COARSE_STRIDE: u32 = ${tile.coarseStride}u;`,
       `const FINE_WINDOW: u32 = ${tile.fineWindow}u;`,
       `const FINE_BLOCK: u32 = ${FINE_BLOCK}u;`,
       `const FINE_LEVELS: u32 = ${Math.log2(FINE_BLOCK)}u;`,
     ].join('\n');
     const sync = tile.lanes > 1 ? laneSyncWgsl : laneSyncSoloWgsl;
-    return [shaderPrelude(cfg), header, frameWgsl, compositeWgsl, triplaneWgsl, fineSamplesWgsl, sync, raymarchWgsl].join('\n');
+    const march = raymarchWgsl.replaceAll('var<MARCH_MEMORY>', `var<${tile.memory}>`);
+    return [shaderPrelude(cfg), header, frameWgsl, compositeWgsl, triplaneWgsl, fineSamplesWgsl, sync, march].join('\n');
   }
 
   static async create(device: GPUDevice, cfg: ModelConfig, maxCoarse: number, lanes = MARCH_LANES): Promise<RaymarchPass> {

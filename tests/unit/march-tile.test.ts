@@ -40,7 +40,7 @@ describe('raymarch workgroup tile', () => {
           expect(t.coarseStride).toBeGreaterThanOrEqual(maxCoarse);
           expect(t.fineWindow).toBeGreaterThanOrEqual(Math.min(64, cfg.samples.fine));
           const src = RaymarchPass.source(cfg, t);
-          expect(declaredWorkgroupBytes(src, { RAYS: t.rays, COARSE_STRIDE: t.coarseStride, FINE_WINDOW: t.fineWindow })).toBe(t.workgroupBytes);
+          expect(declaredWorkgroupBytes(src, { RAYS: t.rays, RAY_SLOTS: t.rays, COARSE_STRIDE: t.coarseStride, FINE_WINDOW: t.fineWindow })).toBe(t.workgroupBytes);
           // twice the rays (the next power of two) would not fit, unless the cap of 8 is reached
           if (t.rays < 8) expect(2 * (t.workgroupBytes - 4) + 4).toBeGreaterThan(limit);
         }
@@ -53,6 +53,9 @@ describe('raymarch workgroup tile', () => {
 
   it('names the limit when a ray’s samples cannot fit', () => {
     expect(() => marchTile(preset('official'), 1000, 16384)).toThrow(/1000 coarse samples per ray need \d+ bytes of workgroup memory; this device allows 16384/);
+    // one lane: private arrays, within WGSL's guaranteed 8 KiB of private variables
+    expect(marchTile(preset('official'), 192, 16384, 1).memory).toBe('private');
+    expect(() => marchTile(preset('official'), 400, 65536, 1)).toThrow(/400 coarse samples per ray need \d+ bytes of private memory with one lane; WGSL guarantees 8064/);
   });
 });
 
@@ -63,9 +66,25 @@ describe('raymarch lanes per ray', () => {
       const t = marchTile(cfg, 48, 32768, lanes);
       expect(t.lanes).toBe(lanes);
       expect(t.rays * t.lanes).toBeLessThanOrEqual(64);
-      expect(t.rays).toBe(Math.min(64 / lanes, 16)); // 16 rays of the tiny preset's 1.8 KB fit 32 KiB
+      // 16 rays of the tiny preset's 1.8 KB fit 32 KiB; one lane keeps its arrays private, 64 rays a workgroup
+      expect(t.rays).toBe(lanes === 1 ? 64 : Math.min(64 / lanes, 16));
+      expect(t.memory).toBe(lanes === 1 ? 'private' : 'workgroup');
     }
     for (const bad of [0, 3, 128, 2.5]) expect(() => marchTile(cfg, 48, 32768, bad)).toThrow(/lanes per ray must be a power of two from 1 to 64 \(got/);
+  });
+
+  it('one lane keeps a ray’s arrays private, sized for one ray; several lanes share them in workgroup memory', () => {
+    const cfg = preset('official');
+    const one = marchTile(cfg, 192, 16384, 1);
+    const src = RaymarchPass.source(cfg, one);
+    expect(src).not.toMatch(/var<MARCH_MEMORY>/);
+    expect(declaredWorkgroupBytes(src, {})).toBe(one.workgroupBytes); // only the workgroup-wide vote
+    expect(one.workgroupBytes).toBe(4);
+    for (const name of ['coarseZ', 'coarseOut', 'cdf', 'fineZ', 'fineOut', 'rayLive']) expect(src).toMatch(new RegExp(`var<private> ${name}:`));
+    expect(src).toMatch(/const RAY_SLOTS: u32 = 1u;/);
+    const eight = marchTile(cfg, 96, 32768, 8);
+    expect(RaymarchPass.source(cfg, eight)).toMatch(new RegExp(`const RAY_SLOTS: u32 = ${eight.rays}u;`));
+    expect(RaymarchPass.source(cfg, eight)).not.toMatch(/var<private> (coarseZ|fineOut):/);
   });
 
   it('one lane per ray compiles to a march without barriers; several lanes synchronise', () => {

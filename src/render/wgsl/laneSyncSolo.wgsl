@@ -1,11 +1,11 @@
 // Synchronisation for the raymarch pass (raymarch.wgsl) with one lane per ray (LANES = 1): each invocation
-// owns its ray's workgroup arrays and reads no one else's, so it needs no barriers. That matters on software
+// owns its ray's arrays (private ones) and reads no one else's, so it needs no barriers. That matters on software
 // adapters, which run a workgroup that uses barriers as coroutines (lavapipe: see README, Lanes per ray).
 // laneSync.wgsl is the several-lane twin.
 //
-// Uses from raymarch.wgsl: rayLive.
+// Uses from raymarch.wgsl: rayLive, RAY_SLOTS.
 
 fn laneSync() {}
 
-/// Whether this invocation's ray still takes samples (its ray is rayLive[lid] when LANES = 1).
-fn anyRayLive(lid: u32) -> bool { return rayLive[lid] != 0u; }
+/// Whether this invocation's ray still takes samples (its slot when LANES = 1).
+fn anyRayLive(lid: u32) -> bool { return rayLive[lid % RAY_SLOTS] != 0u; }

@@ -1,9 +1,10 @@
 // Volume rendering of a tri-plane — the WGSL twin of renderReference (src/render/reference.ts).
 //
 // A workgroup marches RAYS neighbouring pixels of one row, LANES invocations per ray, which decode a ray's
-// samples side by side: one invocation per pixel would leave a GPU mostly idle on small frames and keep each
-// ray's sample arrays in per-thread scratch memory; here they live in workgroup memory, and a lane of each ray
-// (lane 0) does the short sequential steps.
+// samples side by side: one invocation per pixel would leave a GPU mostly idle on small frames. With several
+// lanes a ray's sample arrays live in workgroup memory and a lane of each ray (lane 0) does the short sequential
+// steps. With one lane (large frames on a GPU, and software adapters) they are the invocation's own (private)
+// arrays: workgroup memory would cap the rays in flight, and one invocation per pixel already fills a GPU there.
 //
 // Per ray: coarse depths are linspace(near, far, S), jittered inside their mid-point bins unless FLAG_DET, and
 // decoded LANES at a time (tri-plane + decoder). The coarse weights (+1e-5, inner S−2 of them) define a
@@ -30,8 +31,9 @@
 // (f32 per pixel, 0 = no background); 4 occupancy (u32 per cell, 1 = may hold density; or the injected depths);
 // 5 output rgba (foreground rgb, opacity); 6 output depth; 7 atomic counter of decoder evaluations.
 // RAYS, LANES, COARSE_STRIDE and FINE_WINDOW come from raymarchPass.ts (marchTile), sized to the device's
-// workgroup memory; laneSync and anyRayLive from laneSync.wgsl, or from laneSyncSolo.wgsl (no barriers) when
-// LANES = 1. Invocation i serves ray i mod RAYS as lane i / RAYS: the rays' lane 0s, which do the sequential
+// workgroup memory, and so do the sample arrays' address space MARCH_MEMORY (workgroup, or private when LANES = 1:
+// replaced in the text, as WGSL has no alias for an address space) and RAY_SLOTS, the rays they hold (RAYS or 1);
+// laneSync and anyRayLive come from laneSync.wgsl, or from laneSyncSolo.wgsl (no barriers) when LANES = 1. Invocation i serves ray i mod RAYS as lane i / RAYS: the rays' lane 0s, which do the sequential
 // steps, are neighbours, so they share a subgroup (SIMD vector) instead of idling one each.
 
 @group(0) @binding(0) var<uniform> frame: Frame;
@@ -48,15 +50,15 @@ const EMPTY = vec4f(0.0, 0.0, 0.0, -1e30);
 /// Transmittance below which the rest of a ray cannot change the pixel by more than ~1e-3 (skipping only).
 const T_EPS = 1e-3;
 
-// Per ray r: coarse samples at r·COARSE_STRIDE, the window of fine samples at r·(FINE_WINDOW + 1). Both strides
-// are odd, so that the rays' lane 0s, neighbours in a subgroup, read different memory banks.
-var<workgroup> coarseZ: array<f32, RAYS * COARSE_STRIDE>;
-var<workgroup> coarseOut: array<vec4f, RAYS * COARSE_STRIDE>;
-var<workgroup> cdf: array<f32, RAYS * COARSE_STRIDE>;
-var<workgroup> fineZ: array<f32, RAYS * (FINE_WINDOW + 1u)>;
-var<workgroup> fineOut: array<vec4f, RAYS * (FINE_WINDOW + 1u)>;
-/// 1 while ray r still takes samples.
-var<workgroup> rayLive: array<u32, RAYS>;
+// Per ray slot s: coarse samples at s·COARSE_STRIDE, the window of fine samples at s·(FINE_WINDOW + 1). Both
+// strides are odd, so that the rays' lane 0s, neighbours in a subgroup, read different workgroup memory banks.
+var<MARCH_MEMORY> coarseZ: array<f32, RAY_SLOTS * COARSE_STRIDE>;
+var<MARCH_MEMORY> coarseOut: array<vec4f, RAY_SLOTS * COARSE_STRIDE>;
+var<MARCH_MEMORY> cdf: array<f32, RAY_SLOTS * COARSE_STRIDE>;
+var<MARCH_MEMORY> fineZ: array<f32, RAY_SLOTS * (FINE_WINDOW + 1u)>;
+var<MARCH_MEMORY> fineOut: array<vec4f, RAY_SLOTS * (FINE_WINDOW + 1u)>;
+/// 1 while ray slot s still takes samples.
+var<MARCH_MEMORY> rayLive: array<u32, RAY_SLOTS>;
 var<workgroup> groupLive: u32;
 
 /// Decoder evaluations by this invocation.
@@ -193,14 +195,15 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lid: 
   let K = frame.fine;
   let d = rayDirection(px, py);
   let o = frame.origin;
-  let cBase = r * COARSE_STRIDE;
-  let fBase = r * (FINE_WINDOW + 1u);
+  let slot = r % RAY_SLOTS;
+  let cBase = slot * COARSE_STRIDE;
+  let fBase = slot * (FINE_WINDOW + 1u);
 
   acc = emptyAccumulator();
   nextCoarse = 0u;
   havePrev = false;
   var marching = inFrame && !bgOnly;
-  if (lane == 0u) { rayLive[r] = select(0u, 1u, marching); }
+  if (lane == 0u) { rayLive[slot] = select(0u, 1u, marching); }
 
   if (!bgOnly) {
     for (var i = lane; i < S && marching; i += LANES) {
@@ -214,19 +217,19 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lid: 
     for (var c = 0u; c < S; c += LANES) {
       if (skipping && !anyRayLive(lid)) { break; }
       let i = c + lane;
-      if (rayLive[r] != 0u && i < S) { coarseOut[cBase + i] = query(o + d * coarseZ[cBase + i]); }
+      if (rayLive[slot] != 0u && i < S) { coarseOut[cBase + i] = query(o + d * coarseZ[cBase + i]); }
       if (!skipping) { continue; }
       laneSync();
-      if (lane == 0u && rayLive[r] != 0u) {
+      if (lane == 0u && rayLive[slot] != 0u) {
         for (var j = c; j < min(c + LANES, S); j++) {
           Tc *= exp(-coarseDelta(cBase, j) * softplus(coarseOut[cBase + j].w + frame.densityShift));
         }
-        if (Tc < T_EPS) { rayLive[r] = 0u; }
+        if (Tc < T_EPS) { rayLive[slot] = 0u; }
       }
     }
     laneSync();
     if (lane == 0u) {
-      rayLive[r] = select(0u, 1u, marching);
+      rayLive[slot] = select(0u, 1u, marching);
       if (marching && K > 0u) { buildCdf(cBase); }
     }
 
@@ -234,7 +237,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lid: 
     for (var w0 = 0u; w0 < K; w0 += FINE_WINDOW) {
       let n = min(w0 + FINE_WINDOW, K - 1u) - w0;
       laneSync();
-      let live = rayLive[r] != 0u;
+      let live = rayLive[slot] != 0u;
       if (live) { drawFineWindow(pix, cBase, fBase, w0, n, lane); }
       laneSync();
       for (var level = 0u; level <= FINE_LEVELS; level++) {
@@ -243,7 +246,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lid: 
       }
       if (lane == 0u && live) {
         marching = mergeSamples(cBase, fBase, w0, min(w0 + FINE_WINDOW, K), w0 + FINE_WINDOW >= K);
-        if (!marching) { rayLive[r] = 0u; }
+        if (!marching) { rayLive[slot] = 0u; }
         // The window's last entry is the next window's first.
         fineZ[fBase] = fineZ[fBase + n];
         fineOut[fBase] = fineOut[fBase + n];
