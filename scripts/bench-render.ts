@@ -5,8 +5,8 @@
  * those --seeds a,b (default 0) and --views yaw:pitch,… (default 0.5:1.25): one case per model, seed and view.
  * --grid N sets the occupancy grid's side (default 64); --warmup-ms N renders frames for N ms before timing
  * (default 300); --lanes a,b runs everything once per ray-march lane count (default: the renderer's choice for
- * the adapter, defaultMarchLanes: 1 on software adapters, 8 on GPUs); the reference is timed once per case and
- * reused across lane counts. --ref-runs N times N reference renders per case (default min(3, frames)); 0 skips
+ * the adapter and frame size, marchPasses.ts: one lane on software adapters; on GPUs MARCH_LANES below 128², one
+ * lane from 128²); the reference is timed once per case and reused across lane counts. --ref-runs N times N reference renders per case (default min(3, frames)); 0 skips
  * the reference (referenceMs and speedup null).
  * `wgslMs` is the median frame with a wait after each, `wgslBatchMs` the mean of frames submitted back to back
  * (`noSkipBatchMs` likewise without empty-space skipping, `foregroundBatchMs` with skipping and without the
@@ -57,7 +57,7 @@ async function benchCase(label: string, cfg: ModelConfig, params: Params, planes
   const { size, frames, adapter, gridRes } = setup;
   const device = (tf.backend() as unknown as { device: GPUDevice }).device;
   const r = await WgslRenderer.create(cfg, params, { gridRes, marchLanes: setup.lanes });
-  const tile = r.marchTile;
+  const tile = r.marchTileFor(size, size);
   await r.setLatent(planes, ws);
   // Adopting a latent builds its occupancy grid: (gridRes + 1)³ decoder evaluations, paid once per latent.
   const t0 = performance.now();

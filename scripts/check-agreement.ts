@@ -41,7 +41,7 @@ export async function main(args: string[]) {
       await r.setLatent(planes, ws);
       for (const [camera, cam] of cams) {
         const { rgbErr, opErr, depthErr } = await compareWithReference(cfg, g.params, planes, ws, r, cam, res);
-        console.log(JSON.stringify({ adapter, case: c, lanes: r.marchTile.lanes, camera, res, rgbErr: e(rgbErr), opacityErr: e(opErr), depthErr: e(depthErr) }));
+        console.log(JSON.stringify({ adapter, case: c, lanes: r.marchTileFor(res, res).lanes, camera, res, rgbErr: e(rgbErr), opacityErr: e(opErr), depthErr: e(depthErr) }));
       }
       r.destroy();
     }

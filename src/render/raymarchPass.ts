@@ -27,20 +27,11 @@ export interface RaymarchBindings {
   counter: GPUBuffer;
 }
 
-/** Invocations decoding one ray's samples side by side (also the coarse chunk after which a ray may stop). */
-export const MARCH_LANES = 8;
 /**
- * Lanes per ray on a device: 1 on software adapters, MARCH_LANES on GPUs. A CPU implementation gains nothing
- * from lanes (its SIMD width is spent on neighbouring invocations either way) and runs a workgroup that uses
- * barriers as coroutines; with one lane the march needs no barriers (laneSyncSolo.wgsl). On lavapipe at 32²,
- * one lane's foreground frames took 0.37–0.60× of 8 lanes' time where every sample is decoded (README).
+ * Invocations decoding one ray's samples side by side in the several-lane march (also the coarse chunk after
+ * which a ray may stop): the fastest of 8, 16 and 32 on 64² frames on an H200 (README, Lanes per ray).
  */
-export function defaultMarchLanes(device: Pick<GPUDevice, 'adapterInfo'>): number {
-  const info = device.adapterInfo as GPUAdapterInfo | undefined;
-  if (!info) return MARCH_LANES;
-  const software = info.isFallbackAdapter || /swiftshader|llvmpipe|lavapipe|software/i.test(`${info.vendor} ${info.architecture} ${info.description}`);
-  return software ? 1 : MARCH_LANES;
-}
+export const MARCH_LANES = 16;
 
 /** Most invocations per workgroup (RAYS · LANES). */
 const MAX_INVOCATIONS = 64;

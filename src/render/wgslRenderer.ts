@@ -14,7 +14,8 @@ import { readBuffer, storageBuffer } from './gpu';
 import { toGPU, uploadInjectedDepths, type GPUData } from './rendererInputs';
 import { decoderFloats, packBackground, packDecoder } from './gpuWeights';
 import { OccupancyPass } from './occupancyPass';
-import { RaymarchPass, defaultMarchLanes, defaultMaxCoarse, type MarchTile } from './raymarchPass';
+import type { MarchTile } from './raymarchPass';
+import { MarchPasses, defaultMarchLanes } from './marchPasses';
 import { BackgroundPass } from './backgroundPass';
 import { FLAGS, FrameUniforms } from './frameUniforms';
 
@@ -56,8 +57,12 @@ export interface WgslImage {
 export interface WgslRendererOptions {
   /** Largest coarse sample count per ray (sizes the ray-march's workgroup arrays). Default: defaultMaxCoarse. */
   maxCoarse?: number;
-  /** Invocations per ray in the ray-march (a power of two ≤ 64; default defaultMarchLanes(device)): for benchmarks and tests. */
-  marchLanes?: number;
+  /**
+   * Invocations per ray in the ray-march (powers of two ≤ 64), for benchmarks and tests: one count, or several,
+   * of which frames under MULTI_LANE_MAX_PIXELS use the most and larger ones the fewest. Default
+   * defaultMarchLanes(device).
+   */
+  marchLanes?: number | readonly number[];
   /** Occupancy grid side. Default 64. */
   gridRes?: number;
   /** Activated density below which an occupancy cell is empty: default 1e-3 / (far − near). */
@@ -79,7 +84,7 @@ export class WgslRenderer {
     readonly cfg: ModelConfig,
     private readonly params: Params,
     private readonly frame: FrameUniforms,
-    private readonly raymarch: RaymarchPass,
+    private readonly raymarch: MarchPasses,
     private readonly background: BackgroundPass,
     private readonly occupancy: OccupancyPass,
     private readonly decoder: GPUData,
@@ -98,10 +103,9 @@ export class WgslRenderer {
     // tfjs runs ops on small CPU-resident tensors on the CPU; dataToGPU then fails. Keep everything on the GPU.
     tf.env().set('WEBGPU_CPU_FORWARD', false);
     const device = (tf.backend() as unknown as { device: GPUDevice }).device;
-    const lanes = opts.marchLanes ?? defaultMarchLanes(device);
-    const maxCoarse = opts.maxCoarse ?? defaultMaxCoarse(cfg, device.limits.maxComputeWorkgroupStorageSize, lanes);
+    const lanes = opts.marchLanes === undefined ? defaultMarchLanes(device) : typeof opts.marchLanes === 'number' ? [opts.marchLanes] : opts.marchLanes;
     const [raymarch, background, occupancy] = await Promise.all([
-      RaymarchPass.create(device, cfg, maxCoarse, lanes),
+      MarchPasses.create(device, cfg, lanes, opts.maxCoarse),
       BackgroundPass.create(device, cfg),
       OccupancyPass.create(device, cfg, opts.gridRes ?? 64),
     ]);
@@ -198,7 +202,7 @@ export class WgslRenderer {
     });
     this.device.queue.writeBuffer(this.counter, 0, new Uint32Array([0]));
     const enc = this.device.createCommandEncoder({ label: 'raymarch frame' });
-    this.raymarch.encode(
+    this.raymarch.forFrame(o.width, o.height).encode(
       enc,
       {
         frame: this.frame.buffer,
@@ -229,9 +233,9 @@ export class WgslRenderer {
     injected?.destroy(); // freed once the submitted frame has run
   }
 
-  /** The ray-march's workgroup shape (rays per workgroup, lanes per ray). */
-  get marchTile(): MarchTile {
-    return this.raymarch.tile;
+  /** The ray-march's workgroup shape (rays per workgroup, lanes per ray) for frames of width × height. */
+  marchTileFor(width: number, height: number): MarchTile {
+    return this.raymarch.tileFor(width, height);
   }
 
   /** Largest coarse sample count this renderer's pipeline accepts. */

@@ -3,7 +3,8 @@
  */
 import { describe, it, expect } from 'vitest';
 import { preset } from '../../src/model/config';
-import { marchTile, defaultMaxCoarse, defaultMarchLanes, RaymarchPass, MARCH_LANES } from '../../src/render/raymarchPass';
+import { marchTile, defaultMaxCoarse, RaymarchPass, MARCH_LANES } from '../../src/render/raymarchPass';
+import { defaultMarchLanes, lanesForFrame, MULTI_LANE_MAX_PIXELS } from '../../src/render/marchPasses';
 
 /** Bytes of the `var<workgroup>` declarations in WGSL source, array lengths evaluated with the given constants. */
 function declaredWorkgroupBytes(src: string, consts: Record<string, number>): number {
@@ -41,12 +42,13 @@ describe('raymarch workgroup tile', () => {
           expect(t.fineWindow).toBeGreaterThanOrEqual(Math.min(64, cfg.samples.fine));
           const src = RaymarchPass.source(cfg, t);
           expect(declaredWorkgroupBytes(src, { RAYS: t.rays, RAY_SLOTS: t.rays, COARSE_STRIDE: t.coarseStride, FINE_WINDOW: t.fineWindow })).toBe(t.workgroupBytes);
-          // twice the rays (the next power of two) would not fit, unless the cap of 8 is reached
-          if (t.rays < 8) expect(2 * (t.workgroupBytes - 4) + 4).toBeGreaterThan(limit);
+          // twice the rays (the next power of two) would not fit, unless the cap of 64 invocations is reached
+          if (t.rays < 64 / t.lanes) expect(2 * (t.workgroupBytes - 4) + 4).toBeGreaterThan(limit);
         }
       }
     }
-    expect(marchTile(preset('tiny'), 48, 16384)).toMatchObject({ rays: 8, fineWindow: 24 });
+    expect(marchTile(preset('tiny'), 48, 16384, 8)).toMatchObject({ rays: 8, fineWindow: 24 });
+    expect(marchTile(preset('tiny'), 48, 16384, 16)).toMatchObject({ rays: 4, fineWindow: 24 }); // 64 invocations
     expect(marchTile(preset('official'), 192, 16384)).toMatchObject({ rays: 2, fineWindow: 64 });
     expect(marchTile(preset('official'), 192, 32768)).toMatchObject({ rays: 4, fineWindow: 64 });
   });
@@ -95,22 +97,34 @@ describe('raymarch lanes per ray', () => {
     expect(barriers(2)).toBe(barriers(8));
   });
 
-  it('software adapters get one lane, GPUs MARCH_LANES', () => {
+  it('software adapters compile one lane; GPUs one lane and MARCH_LANES', () => {
     const info = (vendor: string, architecture: string, description = '', isFallbackAdapter = false) => ({ adapterInfo: { vendor, architecture, description, isFallbackAdapter } as GPUAdapterInfo });
-    expect(defaultMarchLanes(info('mesa', 'software', 'llvmpipe: Mesa 25.0.7', true))).toBe(1); // lavapipe through Dawn in Node
-    expect(defaultMarchLanes(info('google', 'swiftshader'))).toBe(1); // headless Chromium
-    expect(defaultMarchLanes(info('microsoft', '', 'Microsoft Basic Render Driver', true))).toBe(1);
-    expect(defaultMarchLanes(info('nvidia', 'hopper', 'NVIDIA H200'))).toBe(MARCH_LANES);
-    expect(defaultMarchLanes(info('apple', 'metal-3'))).toBe(MARCH_LANES);
-    expect(defaultMarchLanes({ adapterInfo: undefined as unknown as GPUAdapterInfo })).toBe(MARCH_LANES); // browsers without GPUDevice.adapterInfo
+    expect(defaultMarchLanes(info('mesa', 'software', 'llvmpipe: Mesa 25.0.7', true))).toEqual([1]); // lavapipe through Dawn in Node
+    expect(defaultMarchLanes(info('google', 'swiftshader'))).toEqual([1]); // headless Chromium
+    expect(defaultMarchLanes(info('microsoft', '', 'Microsoft Basic Render Driver', true))).toEqual([1]);
+    expect(defaultMarchLanes(info('nvidia', 'hopper', 'NVIDIA H200'))).toEqual([1, MARCH_LANES]);
+    expect(defaultMarchLanes(info('apple', 'metal-3'))).toEqual([1, MARCH_LANES]);
+    expect(defaultMarchLanes({ adapterInfo: undefined as unknown as GPUAdapterInfo })).toEqual([1, MARCH_LANES]); // browsers without GPUDevice.adapterInfo
+  });
+
+  it('frames under MULTI_LANE_MAX_PIXELS take the most lanes compiled, larger ones the fewest', () => {
+    expect(MULTI_LANE_MAX_PIXELS).toBe(16384);
+    expect(lanesForFrame([1, 16], 64 * 64)).toBe(16);
+    expect(lanesForFrame([1, 16], 16383)).toBe(16);
+    expect(lanesForFrame([1, 16], 128 * 128)).toBe(1);
+    expect(lanesForFrame([16, 1], 512 * 512)).toBe(1);
+    expect(lanesForFrame([1], 8 * 8)).toBe(1);
+    expect(lanesForFrame([8], 1024 * 1024)).toBe(8);
   });
 });
 
 describe('default coarse capacity', () => {
   it('doubles the config’s coarse samples only where that keeps the rays per workgroup', () => {
     expect(defaultMaxCoarse(preset('official'), 16384)).toBe(96); // 2× would halve the rays (4 → 2)
-    expect(defaultMaxCoarse(preset('official'), 32768)).toBe(96); // 8 → 4
-    expect(defaultMaxCoarse(preset('official'), 49152)).toBe(192); // 8 either way
+    expect(defaultMaxCoarse(preset('official'), 32768, 8)).toBe(96); // 8 → 4
+    expect(defaultMaxCoarse(preset('official'), 32768, 16)).toBe(192); // 4 either way: 64 invocations
+    expect(defaultMaxCoarse(preset('official'), 49152, 8)).toBe(192); // 8 either way
+    expect(defaultMaxCoarse(preset('official'), 16384, 1)).toBe(192); // one lane: private arrays
     expect(defaultMaxCoarse(preset('small'), 16384)).toBe(96);
     expect(defaultMaxCoarse(preset('tiny'), 16384)).toBe(48);
     for (const name of ['tiny', 'small', 'official'] as const) {

@@ -66,7 +66,7 @@ describe('WGSL renderer equals the reference renderer (tiny preset, random weigh
   });
 
   it('fine samples over several windows (70 fine samples, windows of 24)', async () => {
-    expect(r.marchTile.fineWindow).toBe(24);
+    expect(r.marchTileFor(8, 8).fineWindow).toBe(24);
     const { rgbErr, depthErr } = await compare(cfg, g, r, cameraFromAngles(-0.6, 1.4, 1, 30), 8, { coarse: 20, fine: 70 });
     expect(rgbErr).toBeLessThanOrEqual(2e-3);
     expect(depthErr).toBeLessThanOrEqual(2e-3);
@@ -144,7 +144,7 @@ describe('WGSL renderer off the presets’ path: 6 tri-plane channels (scalar te
     const planes = tf.mul(tf.randomNormal([1, 64, 64, 18], 0, 1, 'float32', 8), 0.5) as tf.Tensor4D;
     for (const lanes of [8, 1, 32]) {
       const r = await WgslRenderer.create(cfg, g.params, { marchLanes: lanes });
-      expect(r.marchTile.lanes).toBe(lanes);
+      expect(r.marchTileFor(8, 8).lanes).toBe(lanes);
       await r.setLatent(planes, ws);
       for (const cam of [cameraFromAngles(0.4, 1.2, 1, 30), cameraFromAngles(2.2, 2.8, 1, 30)]) {
         const { rgbErr, opErr, depthErr } = await compareWithReference(cfg, g.params, planes, ws, r, cam, 8, { ignoreBg: true });
