@@ -6,8 +6,8 @@
  * --grid N sets the occupancy grid's side (default 64); --warmup-ms N renders frames for N ms before timing
  * (default 300); --lanes a,b runs everything once per ray-march lane count (default: the renderer's choice for
  * the adapter and frame size, marchPasses.ts: one lane on software adapters; on GPUs MARCH_LANES below 128², one
- * lane from 128²); the reference is timed once per case and reused across lane counts. --ref-runs N times N reference renders per case (default min(3, frames)); 0 skips
- * the reference (referenceMs and speedup null).
+ * lane from 128²); the reference is timed once per case and reused across lane counts. --ref-runs N times N
+ * reference renders per case (default min(3, frames)); 0 skips the reference (referenceMs and speedup null).
  * `wgslMs` is the median frame with a wait after each, `wgslBatchMs` the mean of frames submitted back to back
  * (`noSkipBatchMs` likewise without empty-space skipping, `foregroundBatchMs` with skipping and without the
  * background INR: the rest of wgslBatchMs is the background pass).

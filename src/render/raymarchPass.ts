@@ -67,7 +67,8 @@ const bytesPerRay = (coarseStride: number, fineWindow: number) => coarseStride *
  * The tile for a config on a device allowing `workgroupBytes` of workgroup memory: a fine window of the
  * config's fine count (at most 64), and as many rays (a power of two, ≤ 64 / lanes) as the memory holds; with one
  * lane the arrays are private and a workgroup is 64 rays.
- * `lanes` is a power of two ≤ 64; the renderer uses defaultMarchLanes(device) unless told otherwise.
+ * `lanes` is a power of two ≤ 64; the renderer compiles defaultMarchLanes(device) (marchPasses.ts) unless told
+ * otherwise.
  */
 export function marchTile(cfg: ModelConfig, maxCoarse: number, workgroupBytes = MIN_WORKGROUP_BYTES, lanes = MARCH_LANES): MarchTile {
   if (!(Number.isInteger(lanes) && lanes >= 1 && lanes <= MAX_INVOCATIONS && (lanes & (lanes - 1)) === 0)) {

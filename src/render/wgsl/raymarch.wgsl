@@ -33,8 +33,9 @@
 // RAYS, LANES, COARSE_STRIDE and FINE_WINDOW come from raymarchPass.ts (marchTile), sized to the device's
 // workgroup memory, and so do the sample arrays' address space MARCH_MEMORY (workgroup, or private when LANES = 1:
 // replaced in the text, as WGSL has no alias for an address space) and RAY_SLOTS, the rays they hold (RAYS or 1);
-// laneSync and anyRayLive come from laneSync.wgsl, or from laneSyncSolo.wgsl (no barriers) when LANES = 1. Invocation i serves ray i mod RAYS as lane i / RAYS: the rays' lane 0s, which do the sequential
-// steps, are neighbours, so they share a subgroup (SIMD vector) instead of idling one each.
+// laneSync and anyRayLive come from laneSync.wgsl, or from laneSyncSolo.wgsl (no barriers) when LANES = 1.
+// Invocation i serves ray i mod RAYS as lane i / RAYS: the rays' lane 0s, which do the sequential steps, are
+// neighbours, so they share a subgroup (SIMD vector) instead of idling one each.
 
 @group(0) @binding(0) var<uniform> frame: Frame;
 @group(0) @binding(1) var<storage, read> planes: PlaneArray;
