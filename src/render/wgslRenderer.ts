@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ModelConfig } from '../model/config';
 import type { Params } from '../model/layers';
 import { decodeFeatures } from '../model/triplane';
-import type { Camera, Patch } from './camera';
+import type { Camera } from './camera';
 import { readBuffer, storageBuffer } from './gpu';
 import { toGPU, uploadInjectedDepths, type GPUData } from './rendererInputs';
 import { decoderFloats, packBackground, packDecoder } from './gpuWeights';
@@ -17,32 +17,10 @@ import { OccupancyPass } from './occupancyPass';
 import type { MarchTile } from './raymarchPass';
 import { MarchPasses, defaultMarchLanes } from './marchPasses';
 import { BackgroundPass } from './backgroundPass';
-import { FLAGS, FrameUniforms } from './frameUniforms';
+import { FrameUniforms } from './frameUniforms';
+import { frameFlags, type WgslRenderOptions } from './renderOptions';
 
-export interface WgslRenderOptions {
-  width: number;
-  height: number;
-  coarse?: number;
-  fine?: number;
-  bgSteps?: number;
-  /** Same deterministic samples as the reference renderer's `deterministic` mode. */
-  deterministic?: boolean;
-  seed?: number;
-  frameIndex?: number;
-  jitter?: [number, number];
-  ignoreBg?: boolean;
-  bgOnly?: boolean;
-  whiteBack?: boolean;
-  /** Empty-space skipping with the occupancy grid and early ray termination. */
-  skipping?: boolean;
-  /** With skipping: interpolate fine samples on smooth stretches instead of decoding them (default true). */
-  interpolateFine?: boolean;
-  patch?: Patch;
-  /** Weight of this frame in the accumulation buffer (1 = replace, 1/(n+1) = running mean). */
-  blend?: number;
-  /** Exact sample depths per pixel ([W·H·coarse] and [W·H·fine], row-major from the top-left pixel): reproduces a given stochastic render. */
-  inject?: { coarseZ: Float32Array; fineZ: Float32Array };
-}
+export type { WgslRenderOptions } from './renderOptions';
 
 export interface WgslImage {
   width: number;
@@ -167,19 +145,9 @@ export class WgslRenderer {
     const cfg = this.cfg;
     const t = this.ensureTargets(o.width, o.height);
     const bgModel = cfg.background.enabled;
-    if (o.bgOnly && !bgModel) throw new Error('bgOnly needs a model with a background INR');
-    const flags =
-      (o.deterministic ? FLAGS.det : 0) |
-      (o.ignoreBg ? FLAGS.ignoreBg : 0) |
-      (o.bgOnly ? FLAGS.bgOnly : 0) |
-      ((o.whiteBack ?? cfg.camera.whiteBack) ? FLAGS.whiteBack : 0) |
-      (o.skipping ? FLAGS.occupancy : 0) |
-      (o.skipping && (o.interpolateFine ?? true) ? FLAGS.interpolate : 0) |
-      (bgModel ? FLAGS.bgModel : 0) |
-      (o.inject ? FLAGS.inject : 0);
+    const flags = frameFlags(cfg, o);
     const coarse = o.coarse ?? cfg.samples.coarse;
     const fine = o.fine ?? cfg.samples.fine;
-    if (o.inject && o.skipping) throw new Error('injected sample depths and empty-space skipping cannot be combined');
     this.raymarch.checkCoarse(coarse); // before the upload below, which would otherwise be left behind
     const injected = o.inject ? uploadInjectedDepths(this.device, o.inject, o.width * o.height, coarse, fine) : null;
     const bgSteps = o.bgSteps ?? cfg.background.steps;
