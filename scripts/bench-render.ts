@@ -23,7 +23,7 @@ import type { Params } from '../src/model/layers';
 import { cameraFromAngles } from '../src/render/camera';
 import { renderReference } from '../src/render/reference';
 import { WgslRenderer } from '../src/render/wgslRenderer';
-import { cliArgs } from './cliArgs';
+import { cliArgs, laneCounts } from './cliArgs';
 import { loadWeights } from '../src/model/weights';
 import { dirSource } from '../src/model/weightsNode';
 
@@ -154,8 +154,7 @@ export async function main(args: string[]) {
   const warmupArg = arg(args, 'warmup-ms', '300');
   const warmupMs = Number(warmupArg);
   if (!(warmupMs >= 0)) throw new Error(`--warmup-ms must be a number ≥ 0 (got ${warmupArg})`);
-  const lanesArg = arg(args, 'lanes', '');
-  const lanesList = lanesArg ? lanesArg.split(',').map(Number) : [undefined];
+  const lanesList = laneCounts(args);
   const refRunsArg = arg(args, 'ref-runs', String(Math.max(1, Math.min(3, frames))));
   const refRuns = Number(refRunsArg);
   if (!(Number.isInteger(refRuns) && refRuns >= 0)) throw new Error(`--ref-runs must be an integer ≥ 0 (got ${refRunsArg})`);

@@ -16,13 +16,11 @@ import { cameraFromAngles, type Camera } from '../src/render/camera';
 import { WgslRenderer } from '../src/render/wgslRenderer';
 import { loadWeights } from '../src/model/weights';
 import { dirSource } from '../src/model/weightsNode';
-import { cliArgs } from './cliArgs';
+import { cliArgs, laneCounts } from './cliArgs';
 
 export async function main(args: string[]) {
   const cases = cliArgs(args).get('cases', 'tiny,small,official').split(',').filter(Boolean);
-  const lanesArg = cliArgs(args).get('lanes', '');
-  const lanesList = lanesArg ? lanesArg.split(',').map(Number) : [undefined];
-  if (!lanesList.every((l) => l === undefined || (Number.isInteger(l) && l >= 1))) throw new Error(`--lanes takes integers ≥ 1 separated by commas (got "${lanesArg}")`);
+  const lanesList = laneCounts(args);
   const adapter = await adapterDescription();
   await useWebGPUBackend();
   tf.env().set('WEBGPU_CPU_FORWARD', false);

@@ -34,7 +34,12 @@ export function lanesForFrame(lanes: readonly number[], pixels: number): number 
 
 /** The ray-march pipelines of a renderer, one per lane count, sharing one coarse capacity. */
 export class MarchPasses {
-  private constructor(private readonly passes: ReadonlyMap<number, RaymarchPass>) {}
+  /** The compiled lane counts, kept so that choosing a frame's pass allocates nothing. */
+  private readonly lanes: readonly number[];
+
+  private constructor(private readonly passes: ReadonlyMap<number, RaymarchPass>) {
+    this.lanes = [...passes.keys()];
+  }
 
   /** `maxCoarse` defaults to the smallest defaultMaxCoarse of the lane counts, so every pass takes the same frames. */
   static async create(device: GPUDevice, cfg: ModelConfig, lanes: readonly number[], maxCoarse?: number): Promise<MarchPasses> {
@@ -47,7 +52,7 @@ export class MarchPasses {
 
   /** The pass that draws a frame of width × height. */
   forFrame(width: number, height: number): RaymarchPass {
-    return this.passes.get(lanesForFrame([...this.passes.keys()], width * height))!;
+    return this.passes.get(lanesForFrame(this.lanes, width * height))!;
   }
 
   tileFor(width: number, height: number): MarchTile {
@@ -56,10 +61,10 @@ export class MarchPasses {
 
   /** Largest coarse sample count the passes accept. */
   get maxCoarse(): number {
-    return this.passes.values().next().value!.maxCoarse;
+    return this.passes.get(this.lanes[0])!.maxCoarse;
   }
 
   checkCoarse(coarse: number): void {
-    this.passes.values().next().value!.checkCoarse(coarse);
+    this.passes.get(this.lanes[0])!.checkCoarse(coarse);
   }
 }

@@ -3,9 +3,9 @@
 // adapters, which run a workgroup that uses barriers as coroutines (lavapipe: see README, Lanes per ray).
 // laneSync.wgsl is the several-lane twin.
 //
-// Uses from raymarch.wgsl: rayLive, RAY_SLOTS.
+// Uses from raymarch.wgsl: rayLive (private, one slot, with one lane).
 
 fn laneSync() {}
 
-/// Whether this invocation's ray still takes samples (its slot when LANES = 1).
-fn anyRayLive(lid: u32) -> bool { return rayLive[lid % RAY_SLOTS] != 0u; }
+/// Whether this invocation's ray still takes samples.
+fn anyRayLive(lid: u32) -> bool { return rayLive[0] != 0u; }
