@@ -7,9 +7,8 @@
  * is being extracted cannot free buffers under it. Owns its pipelines, uniforms, copies and output buffers.
  */
 import type { ModelConfig } from '../model/config';
-import { checkedShaderModule, readBuffer, storageBuffer } from '../render/gpu';
-import { shaderPrelude } from '../render/shaderPrelude';
-import triplaneWgsl from '../render/wgsl/triplane.wgsl?raw';
+import { checkedShaderModule, copiedBuffer, readBuffer, storageBuffer } from '../render/gpu';
+import { decodingShader } from '../render/shaderPrelude';
 import densityGridWgsl from './wgsl/densityGrid.wgsl?raw';
 
 /** Lattice points per slab dispatch (2 MiB of σ): short enough dispatches for watchdogs, few enough submits. */
@@ -37,7 +36,7 @@ export class DensityGridPass {
   }
 
   static source(cfg: ModelConfig): string {
-    return [shaderPrelude(cfg), triplaneWgsl, densityGridWgsl].join('\n');
+    return decodingShader(cfg, densityGridWgsl);
   }
 
   /** `planes` and `decoder` are the renderer's bindings for the current latent and model; they are copied. */
@@ -47,15 +46,8 @@ export class DensityGridPass {
       device.createComputePipelineAsync({ label: 'density grid pipeline', layout: 'auto', compute: { module, entryPoint: 'grid' } }),
       device.createComputePipelineAsync({ label: 'vertex colours pipeline', layout: 'auto', compute: { module, entryPoint: 'colours' } }),
     ]);
-    const copy = (label: string, b: GPUBufferBinding) => {
-      const bytes = b.size ?? b.buffer.size - (b.offset ?? 0);
-      const dst = storageBuffer(device, label, bytes);
-      const enc = device.createCommandEncoder({ label: `${label} copy` });
-      enc.copyBufferToBuffer(b.buffer, b.offset ?? 0, dst, 0, bytes);
-      device.queue.submit([enc.finish()]);
-      return dst;
-    };
-    return new DensityGridPass(device, grid, colour, copy('mesh tri-planes', planes), copy('mesh decoder weights', decoder));
+    const planesCopy = copiedBuffer(device, 'mesh tri-planes', planes);
+    return new DensityGridPass(device, grid, colour, planesCopy, copiedBuffer(device, 'mesh decoder weights', decoder, GPUBufferUsage.UNIFORM));
   }
 
   private job(n: number, z0: number, layers: number) {

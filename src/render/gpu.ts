@@ -25,6 +25,16 @@ export function storageBuffer(device: GPUDevice, label: string, bytes: number, e
   return device.createBuffer({ label, size: Math.max(16, Math.ceil(bytes / 16) * 16), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST | extraUsage });
 }
 
+/** A new storage buffer (with `extraUsage`) holding a copy of a binding's bytes, copied on the GPU. */
+export function copiedBuffer(device: GPUDevice, label: string, src: GPUBufferBinding, extraUsage = 0): GPUBuffer {
+  const bytes = src.size ?? src.buffer.size - (src.offset ?? 0);
+  const dst = storageBuffer(device, label, bytes, extraUsage);
+  const enc = device.createCommandEncoder({ label: `${label} copy` });
+  enc.copyBufferToBuffer(src.buffer, src.offset ?? 0, dst, 0, bytes);
+  device.queue.submit([enc.finish()]);
+  return dst;
+}
+
 /** Copies a GPU buffer's first `bytes` to the CPU. */
 export async function readBuffer(device: GPUDevice, src: GPUBuffer, bytes: number, label = 'readback'): Promise<ArrayBuffer> {
   const staging = device.createBuffer({ label: `${label} staging`, size: Math.ceil(bytes / 4) * 4, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });

@@ -2,36 +2,40 @@
  * Packs network weights for the WGSL passes, on the GPU with tfjs (no CPU round trip):
  * - the decoder MLP, equalised-lr gains baked in (once per model);
  * - the background INR modulated and demodulated for one latent (once per w, never per pixel).
- * Decoder layout, per layer in evaluation order: W [out, in] row-major, then bias [out]. The background INR's
- * layout is the one its tiled evaluation reads (backgroundInrWgsl.ts).
+ * Each layout is the one its WGSL reads: the decoder's in mlpWgsl.ts (vec4 groups of four neurons, the output
+ * layer fused into the last hidden one), the background INR's in backgroundInrWgsl.ts.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { decoderDims, numWsTriplane, type ModelConfig } from '../model/config';
+import { DECODER_OUT, numWsTriplane, type ModelConfig } from '../model/config';
+import { decoderLayout } from './mlpWgsl';
 import { demodCoefs, fcWeightGain, fullyConnected, param, type Params } from '../model/layers';
 import { BG, MLP } from '../model/params';
 
 export function packDecoder(cfg: ModelConfig, params: Params): tf.Tensor1D {
   return tf.tidy(() => {
+    const layout = decoderLayout(cfg);
+    const dense = (i: number) => {
+      const w = param(params, `${MLP}.${i}.weight`) as tf.Tensor2D; // [out, in]
+      return { w: tf.mul(w, fcWeightGain(w.shape[1]!)) as tf.Tensor2D, b: param(params, `${MLP}.${i}.bias`) };
+    };
     const parts: tf.Tensor[] = [];
-    const layers = cfg.decoder.hidden.length + 1;
-    for (let i = 0; i < layers; i++) {
-      const w = param(params, `${MLP}.${i}.weight`);
-      parts.push(tf.reshape(tf.mul(w, fcWeightGain(w.shape[1]!)), [-1]), param(params, `${MLP}.${i}.bias`));
-    }
-    return tf.concat(parts) as tf.Tensor1D;
+    layout.hidden.forEach((l, i) => {
+      const G = Math.ceil(l.nout / 4);
+      const { w, b } = dense(i);
+      const rows = tf.reshape(tf.pad(w, [[0, 4 * G - l.nout], [0, 4 * Math.ceil(l.nin / 4) - l.nin]]), [G, -1]);
+      const group = [rows, tf.reshape(tf.pad(tf.reshape(b, [-1]), [[0, 4 * G - l.nout]]), [G, 4])];
+      if (l.fused) {
+        const out = dense(i + 1).w; // [4, nout]
+        group.push(tf.reshape(tf.transpose(tf.pad(out, [[0, 0], [0, 4 * G - l.nout]])), [G, 4 * DECODER_OUT]));
+      }
+      parts.push(tf.reshape(tf.concat(group, 1), [-1]));
+    });
+    parts.push(tf.reshape(dense(layout.hidden.length).b, [-1]));
+    const packed = tf.concat(parts) as tf.Tensor1D;
+    if (packed.size !== layout.vec4s * 4) throw new Error(`packed decoder has ${packed.size} floats, its layout ${layout.vec4s * 4}`);
+    return packed;
   });
 }
-
-/** Number of floats packDecoder produces. */
-export function decoderFloats(cfg: ModelConfig): number {
-  const dims = decoderDims(cfg);
-  let n = 0;
-  for (let i = 0; i + 1 < dims.length; i++) n += denseFloats(dims[i], dims[i + 1]);
-  return n;
-}
-
-/** Floats of one packed dense layer: W [out, in] then bias [out]. */
-export const denseFloats = (nin: number, nout: number) => nin * nout + nout;
 
 /** ws: [1, numWs, wDim] → the background INR's effective weights for that latent. */
 export function packBackground(cfg: ModelConfig, params: Params, ws: tf.Tensor3D): tf.Tensor1D {

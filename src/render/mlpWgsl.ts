@@ -1,17 +1,26 @@
 /**
- * WGSL of the tri-plane decoder MLP, generated from the model config with the loops unrolled (small layers: every
- * activation a named `let`; large ones: the inputs). (The background INR is evaluated in tiles instead:
- * backgroundInrWgsl.ts.)
+ * WGSL of the tri-plane decoder MLP, generated from the model config, four neurons at a time: every weight read
+ * is a vec4, every activation a vec4, and the last hidden layer is fused with the output layer — each group of
+ * four hidden neurons adds its contribution to the output as soon as it is computed — so no hidden activation is
+ * ever stored. (The background INR is evaluated in tiles instead: backgroundInrWgsl.ts.)
  *
- * Why generated: written as loops over private arrays, the activations are indexed dynamically, which shader
- * compilers without full unrolling (Mesa lavapipe among them) place in scratch memory; unrolled, they stay in
- * registers. On lavapipe this made the ray-marcher about 2.5× faster (README, renderer benchmark).
+ * Why: the official decoder (32 → 64 → 4) has 2372 weights per evaluation, and every sample of every ray reads
+ * them all. Read one float at a time, as before, they cost a load instruction per multiply-add, and the
+ * 64 hidden values, written through a loop index, lived in scratch memory (GPUs cannot index registers). As
+ * vec4s they are a quarter of the load instructions, and fused there is no array at all. The weights are a
+ * uniform buffer where they fit WebGPU's guaranteed 64 KiB (every preset: the official decoder is 9.5 KB):
+ * every invocation of a loop step reads the same weights, the access constant caches are built for.
  *
- * Weight layout (packDecoder in gpuWeights.ts): per layer in evaluation order, W [out, in] row-major then bias [out].
- * Hidden layers apply lrelu·√2 (`lrelu` from triplane.wgsl); output layers are linear.
+ * Small layers (inputs × outputs ≤ UNROLL_LIMIT) are emitted group by group with constant indices; larger
+ * ones loop over their groups with the inputs unrolled, so code grows with the inputs only.
+ *
+ * Weight layout (packDecoder in gpuWeights.ts; offsets in decoderLayout), in vec4 units, per hidden layer in
+ * evaluation order, per group g of four outputs: the rows of outputs 4g … 4g + 3, ⌈in/4⌉ vec4 each (inputs
+ * zero-padded), then the four biases; for the last hidden layer also the output layer's weights of hidden
+ * neurons 4g … 4g + 3, one vec4 (R, G, B, σ) each. Then the output bias. Outputs past a layer's width are zero
+ * rows with zero bias, so they add nothing. Hidden layers apply lrelu·√2 (`lrelu4` from triplane.wgsl).
  */
-import { decoderDims, type ModelConfig } from '../model/config';
-import { denseFloats } from './gpuWeights';
+import { decoderDims, DECODER_OUT, type ModelConfig } from '../model/config';
 
 const SQRT2 = '1.4142135623730951';
 
@@ -21,64 +30,115 @@ export function f32Literal(v: number): string {
   return /[.eE]/.test(s) ? s : `${s}.0`;
 }
 
-interface Layer {
-  lines: string[];
-  outputs: string[];
-}
-
 /**
- * Largest layer (inputs × outputs) emitted fully unrolled. Bigger layers loop over their outputs with the
- * inputs unrolled — code grows with the inputs only — because unrolled code costs compile time: with the official
- * decoder's 32 → 64 layer fully unrolled, the official-shapes renderer test took 125 s instead of 77 s on
- * lavapipe, and frames were slower on an H200, not faster (README, *The background pass*).
+ * Largest layer (inputs × outputs) emitted group by group. Bigger layers loop over their groups: unrolled code
+ * costs compile time (with the official decoder's 32 → 64 layer fully unrolled, the official-shapes renderer test
+ * took 125 s instead of 77 s on lavapipe) and instruction cache (frames were slower on an H200, not faster:
+ * README, *The background pass*).
  */
 const UNROLL_LIMIT = 1024;
 
-/** One dense layer reading weights from `buf` at float offset `off`; returns its lines and output names. */
-function dense(buf: string, off: number, inputs: string[], nout: number, hidden: boolean, name: string): Layer {
-  const nin = inputs.length;
-  const act = (sum: string) => (hidden ? `lrelu(${sum}) * ${SQRT2}` : sum);
-  if (nin * nout > UNROLL_LIMIT) {
-    const terms = inputs.map((x, i) => `${buf}[r + ${i}u] * ${x}`);
-    return {
-      lines: [
-        `  var ${name}: array<f32, ${nout}>;`,
-        `  for (var o = 0u; o < ${nout}u; o++) {`,
-        `    let r = ${off}u + o * ${nin}u;`,
-        `    ${name}[o] = ${act([`${buf}[${off + nout * nin}u + o]`, ...terms].join(' + '))};`,
-        '  }',
-      ],
-      outputs: Array.from({ length: nout }, (_, o) => `${name}[${o}]`),
-    };
-  }
-  const lines: string[] = [];
-  const outputs: string[] = [];
-  for (let o = 0; o < nout; o++) {
-    const terms = inputs.map((x, i) => `${buf}[${off + o * nin + i}u] * ${x}`);
-    const v = `${name}_${o}`;
-    lines.push(`  let ${v} = ${act([`${buf}[${off + nout * nin + o}u]`, ...terms].join(' + '))};`);
-    outputs.push(v);
-  }
-  return { lines, outputs };
+/** WebGPU's guaranteed maxUniformBufferBindingSize: larger decoders are read from a storage buffer. */
+export const MAX_UNIFORM_BYTES = 65536;
+
+export interface DecoderLayer {
+  nin: number;
+  nout: number;
+  /** Vec4s of one group of four outputs (rows, bias, and with `fused` the output layer's weights). */
+  groupVec4s: number;
+  /** The last hidden layer, which carries the output layer's weights. */
+  fused: boolean;
+  /** Vec4 offset of the layer's first group. */
+  off4: number;
 }
 
-/** `fn decodeFeatures(feat: array<vec4f, C4>) -> vec4f`: raw (R, G, B, σ) of a mean tri-plane feature (channels packed by four). */
-export function decoderWgsl(cfg: ModelConfig): string {
+export interface DecoderLayout {
+  hidden: DecoderLayer[];
+  /** Vec4 offset of the output bias (the last vec4). */
+  outBias4: number;
+  vec4s: number;
+}
+
+export function decoderLayout(cfg: ModelConfig): DecoderLayout {
   const dims = decoderDims(cfg);
+  const hidden: DecoderLayer[] = [];
+  let off4 = 0;
+  for (let l = 0; l + 2 < dims.length; l++) {
+    const fused = l + 3 === dims.length;
+    const groupVec4s = 4 * Math.ceil(dims[l] / 4) + 1 + (fused ? DECODER_OUT : 0);
+    hidden.push({ nin: dims[l], nout: dims[l + 1], groupVec4s, fused, off4 });
+    off4 += groupVec4s * Math.ceil(dims[l + 1] / 4);
+  }
+  return { hidden, outBias4: off4, vec4s: off4 + 1 };
+}
+
+/** Bytes of the packed decoder (packDecoder). */
+export const decoderBytes = (cfg: ModelConfig) => decoderLayout(cfg).vec4s * 16;
+
+/** The address space the decoder weights are bound in: `uniform` where they fit, else read-only storage. */
+export function decoderAddressSpace(cfg: ModelConfig): 'uniform' | 'storage, read' {
+  return decoderBytes(cfg) <= MAX_UNIFORM_BYTES ? 'uniform' : 'storage, read';
+}
+
+/** `base + k` as WGSL: folded when the base is a constant. */
+const at = (base: number | string, k: number) => (typeof base === 'number' ? `${base + k}u` : k === 0 ? base : `${base} + ${k}u`);
+
+/** Lines computing `a`, the activated vec4 of group base `b` (a number, or a WGSL expression in a loop). */
+function groupLines(l: DecoderLayer, b: number | string, x: string[], indent: string): string[] {
+  const nin4 = x.length;
+  const rows = [0, 1, 2, 3].map((r) => x.map((xi, i) => `dot(decW[${at(b, r * nin4 + i)}], ${xi})`).join(' + '));
+  return [
+    `${indent}let a = lrelu4(vec4f(`,
+    ...rows.map((row, r) => `${indent}  ${row}${r < 3 ? ',' : ''}`),
+    `${indent}) + decW[${at(b, 4 * nin4)}]) * ${SQRT2};`,
+  ];
+}
+
+/** One hidden layer on inputs `x` (vec4 expressions); returns its lines and output vec4 expressions. */
+function hiddenLayer(l: DecoderLayer, x: string[], name: string): { lines: string[]; outputs: string[] } {
+  const groups = Math.ceil(l.nout / 4);
+  const nin4 = x.length;
+  const fusedLines = (b: number | string, indent: string) =>
+    [0, 1, 2, 3].map((j) => `${indent}out += decW[${at(b, 4 * nin4 + 1 + j)}] * a[${j}];`);
   const lines: string[] = [];
-  let x = Array.from({ length: dims[0] }, (_, i) => `feat[${i >> 2}][${i & 3}]`);
-  let off = 0;
-  for (let l = 0; l + 1 < dims.length; l++) {
-    const layer = dense('decW', off, x, dims[l + 1], l + 2 < dims.length, `h${l}`);
+  if (l.nin * l.nout <= UNROLL_LIMIT) {
+    const outputs: string[] = [];
+    for (let g = 0; g < groups; g++) {
+      const b = l.off4 + g * l.groupVec4s;
+      lines.push('  {', ...groupLines(l, b, x, '    '));
+      if (l.fused) lines.push(...fusedLines(b, '    '));
+      else lines.push(`    ${name}[${g}] = a;`), outputs.push(`${name}[${g}]`);
+      lines.push('  }');
+    }
+    if (!l.fused) lines.unshift(`  var ${name}: array<vec4f, ${groups}>;`);
+    return { lines, outputs };
+  }
+  if (!l.fused) lines.push(`  var ${name}: array<vec4f, ${groups}>;`);
+  lines.push(`  for (var g = 0u; g < ${groups}u; g++) {`, `    let b = ${l.off4 ? `${l.off4}u + ` : ''}g * ${l.groupVec4s}u;`, ...groupLines(l, 'b', x, '    '));
+  lines.push(...(l.fused ? fusedLines('b', '    ') : [`    ${name}[g] = a;`]), '  }');
+  return { lines, outputs: Array.from({ length: groups }, (_, g) => `${name}[${g}]`) };
+}
+
+/**
+ * `alias DecoderWeights` (the type of the decoder binding, `decW`, declared by each decoding pass as
+ * `var<DECODER_SPACE>`: see decodingShader) and `fn decodeFeatures(feat: array<vec4f, C4>) -> vec4f`, the raw
+ * (R, G, B, σ) of a mean tri-plane feature (channels packed by four).
+ */
+export function decoderWgsl(cfg: ModelConfig): string {
+  const layout = decoderLayout(cfg);
+  const lines: string[] = [`  var out = decW[${layout.outBias4}u];`];
+  let x = Array.from({ length: Math.ceil(cfg.triplane.channels / 4) }, (_, i) => `feat[${i}]`);
+  layout.hidden.forEach((l, i) => {
+    const layer = hiddenLayer(l, x, `h${i}`);
     lines.push(...layer.lines);
     x = layer.outputs;
-    off += denseFloats(dims[l], dims[l + 1]);
-  }
+  });
   return [
+    `alias DecoderWeights = array<vec4f, ${layout.vec4s}>;`,
     '/// Decoder MLP on a feature vector → raw (R, G, B, σ). Generated by mlpWgsl.ts.',
-    `fn decodeFeatures(feat: array<vec4f, ${Math.ceil(dims[0] / 4)}>) -> vec4f {`,
+    `fn decodeFeatures(feat: array<vec4f, ${Math.ceil(cfg.triplane.channels / 4)}>) -> vec4f {`,
     ...lines,
-    `  return vec4f(${x.join(', ')});`,
+    '  return out;',
     '}',
   ].join('\n');
 }

@@ -5,8 +5,7 @@
  */
 import type { ModelConfig } from '../model/config';
 import { checkedShaderModule, storageBuffer } from './gpu';
-import { shaderPrelude } from './shaderPrelude';
-import triplaneWgsl from './wgsl/triplane.wgsl?raw';
+import { decodingShader } from './shaderPrelude';
 import occupancyWgsl from './wgsl/occupancy.wgsl?raw';
 
 export class OccupancyPass {
@@ -28,7 +27,7 @@ export class OccupancyPass {
   }
 
   static source(cfg: ModelConfig): string {
-    return [shaderPrelude(cfg), triplaneWgsl, occupancyWgsl].join('\n');
+    return decodingShader(cfg, occupancyWgsl);
   }
 
   static async create(device: GPUDevice, cfg: ModelConfig, gridRes: number): Promise<OccupancyPass> {

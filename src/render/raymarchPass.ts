@@ -5,11 +5,10 @@
  */
 import type { ModelConfig } from '../model/config';
 import { BindGroupCache, checkedShaderModule } from './gpu';
-import { shaderPrelude } from './shaderPrelude';
+import { decodingShader } from './shaderPrelude';
 import { MIN_WORKGROUP_BYTES } from './backgroundInrWgsl';
 import frameWgsl from './wgsl/frame.wgsl?raw';
 import compositeWgsl from './wgsl/composite.wgsl?raw';
-import triplaneWgsl from './wgsl/triplane.wgsl?raw';
 import fineSamplesWgsl from './wgsl/fineSamples.wgsl?raw';
 import raymarchWgsl from './wgsl/raymarch.wgsl?raw';
 import laneSyncWgsl from './wgsl/laneSync.wgsl?raw';
@@ -125,7 +124,7 @@ export class RaymarchPass {
     ].join('\n');
     const sync = tile.lanes > 1 ? laneSyncWgsl : laneSyncSoloWgsl;
     const march = raymarchWgsl.replaceAll('var<MARCH_MEMORY>', `var<${tile.memory}>`);
-    return [shaderPrelude(cfg), header, frameWgsl, compositeWgsl, triplaneWgsl, fineSamplesWgsl, sync, march].join('\n');
+    return decodingShader(cfg, header, frameWgsl, compositeWgsl, fineSamplesWgsl, sync, march);
   }
 
   static async create(device: GPUDevice, cfg: ModelConfig, maxCoarse: number, lanes = MARCH_LANES): Promise<RaymarchPass> {

@@ -1,10 +1,11 @@
 /**
  * WGSL generated from the model config and prepended to the shader sources, so that the shaders' array sizes,
  * loop bounds and MLPs follow the single config (`src/model/config.ts`): constants, the tri-plane texel access,
- * and the unrolled decoder (mlpWgsl.ts), which every pass that includes triplane.wgsl calls.
+ * and the generated decoder (mlpWgsl.ts), which every pass that includes triplane.wgsl calls.
  */
 import type { ModelConfig } from '../model/config';
-import { decoderWgsl, f32Literal } from './mlpWgsl';
+import { decoderAddressSpace, decoderWgsl, f32Literal } from './mlpWgsl';
+import triplaneWgsl from './wgsl/triplane.wgsl?raw';
 
 /**
  * `PlaneArray`, the type of the tri-plane binding, and `texelChunk(base, c)`: channels c … c + 3 of the texel
@@ -35,4 +36,12 @@ export function shaderPrelude(cfg: ModelConfig): string {
     decoderWgsl(cfg),
   ];
   return lines.join('\n') + '\n';
+}
+
+/**
+ * The WGSL of a pass that decodes tri-plane points: the prelude, triplane.wgsl and the pass's own parts, with
+ * the address space of its decoder binding (`var<DECODER_SPACE> decW`) filled in — WGSL has no alias for one.
+ */
+export function decodingShader(cfg: ModelConfig, ...parts: string[]): string {
+  return [shaderPrelude(cfg), triplaneWgsl, ...parts].join('\n').replaceAll('var<DECODER_SPACE>', `var<${decoderAddressSpace(cfg)}>`);
 }

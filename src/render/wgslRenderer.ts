@@ -10,9 +10,10 @@ import type { ModelConfig } from '../model/config';
 import type { Params } from '../model/layers';
 import { decodeFeatures } from '../model/triplane';
 import type { Camera } from './camera';
-import { readBuffer, storageBuffer } from './gpu';
+import { copiedBuffer, readBuffer, storageBuffer } from './gpu';
 import { toGPU, uploadInjectedDepths, type GPUData } from './rendererInputs';
-import { decoderFloats, packBackground, packDecoder } from './gpuWeights';
+import { packBackground, packDecoder } from './gpuWeights';
+import { decoderBytes } from './mlpWgsl';
 import { OccupancyPass } from './occupancyPass';
 import type { MarchTile } from './raymarchPass';
 import { MarchPasses, defaultMarchLanes } from './marchPasses';
@@ -65,7 +66,7 @@ export class WgslRenderer {
     private readonly raymarch: MarchPasses,
     private readonly background: BackgroundPass,
     private readonly occupancy: OccupancyPass,
-    private readonly decoder: GPUData,
+    private readonly decoder: GPUBuffer,
     private readonly sigmaEps: number,
     /** Whether the decoder's density outside the scene box (zero features) is negligible: a per-model fact. */
     private readonly outsideEmpty: boolean,
@@ -88,8 +89,12 @@ export class WgslRenderer {
       OccupancyPass.create(device, cfg, opts.gridRes ?? 64),
     ]);
     const packed = packDecoder(cfg, params);
-    const decoder = toGPU(packed);
+    const staged = toGPU(packed);
     packed.dispose();
+    // Its own buffer: tfjs's lack the UNIFORM usage the decoder is bound with where it fits (mlpWgsl.ts).
+    const decoder = copiedBuffer(device, 'decoder weights', { buffer: staged.buffer, size: decoderBytes(cfg) }, GPUBufferUsage.UNIFORM);
+    await device.queue.onSubmittedWorkDone();
+    staged.tensorRef.dispose();
     const sigmaEps = opts.sigmaEps ?? 1e-3 / (cfg.camera.far - cfg.camera.near);
     const sigma0T = tf.tidy(() => {
       const zero = tf.zeros([1, 1, cfg.triplane.channels]) as tf.Tensor3D;
@@ -123,7 +128,7 @@ export class WgslRenderer {
 
   /** The packed decoder weights on the GPU (also read by mesh extraction). */
   decoderBinding(): GPUBufferBinding {
-    return { buffer: this.decoder.buffer, size: decoderFloats(this.cfg) * 4 };
+    return { buffer: this.decoder, size: decoderBytes(this.cfg) };
   }
 
   private ensureTargets(w: number, h: number) {
@@ -267,7 +272,7 @@ export class WgslRenderer {
   destroy(): void {
     this.releaseLatent();
     this.destroyTargets();
-    this.decoder.tensorRef.dispose();
+    this.decoder.destroy();
     this.frame.destroy();
     this.occupancy.destroy();
     this.counter.destroy();

@@ -1,7 +1,7 @@
 /**
- * The generated WGSL MLPs, checked without a GPU: the decoder's code, evaluated as JavaScript (`let`s and `for`
- * loops translate one to one), reads every packed weight exactly once and equals the tfjs decoder — for small
- * layers (fully unrolled) and large ones (loop over outputs); the background INR's packed weights, read at the
+ * The generated WGSL MLPs, checked without a GPU (the GPU tests run them: density-grid, wgsl-renderer,
+ * official-wgsl): the decoder's packed weights, read at the offsets mlpWgsl.ts documents, equal the tfjs decoder,
+ * and its generated code names each of those offsets once; the background INR's packed weights, read at the
  * offsets its tiled WGSL reads, equal the tfjs INR, and its tiles fit WebGPU's limits.
  */
 import { describe, it, expect, beforeAll } from 'vitest';
@@ -11,52 +11,102 @@ import { bgFourierCoefs, bgFourierPeriod, preset, type ModelConfig } from '../..
 import { Generator } from '../../src/model/generator';
 import { backgroundInr } from '../../src/model/background';
 import { decodeFeatures } from '../../src/model/triplane';
-import { decoderFloats, packBackground, packDecoder } from '../../src/render/gpuWeights';
-import { decoderWgsl } from '../../src/render/mlpWgsl';
+import { packBackground, packDecoder } from '../../src/render/gpuWeights';
+import { decoderAddressSpace, decoderBytes, decoderLayout, decoderWgsl, MAX_UNIFORM_BYTES } from '../../src/render/mlpWgsl';
+import { OccupancyPass } from '../../src/render/occupancyPass';
 import { BG_THREADS, bgLayerFloats, bgLayers, bgTile } from '../../src/render/backgroundInrWgsl';
 
 beforeAll(async () => { await useBackend('cpu'); });
-
-/** The generated function as JavaScript: (weights, input) → [4] and the weight indices it read, sorted. */
-function asJs(src: string, buf: string, input: string): (w: Float32Array, x: unknown) => { out: number[]; reads: number[] } {
-  const body = src.split('\n').filter((l) => !l.startsWith('//') && !l.startsWith('fn ') && l !== '}').join('\n')
-    .replace(/var (\w+): array<f32, (\d+)>;/g, 'const $1 = new Array($2);')
-    .replace(/\blet /g, 'const ').replace(/(\d+)u\b/g, '$1').replace(/vec4f\(/g, 'v4(');
-  const fn = new Function(buf, input, 'lrelu', 'v4', 'sin', 'cos', body);
-  const lrelu = (v: number) => (v >= 0 ? v : 0.2 * v);
-  return (w, x) => {
-    const reads: number[] = [];
-    const counting = new Proxy(w, { get: (t, k) => (typeof k === 'string' && /^\d+$/.test(k) ? (reads.push(+k), t[+k]) : Reflect.get(t, k)) });
-    const out = fn(counting, x, lrelu, (...a: number[]) => a, Math.sin, Math.cos);
-    return { out, reads: reads.sort((a, b) => a - b) };
-  };
-}
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 const withDeepDecoder = (cfg: ModelConfig): ModelConfig => ({ ...cfg, decoder: { hidden: [12, 8] }, triplane: { ...cfg.triplane, channels: 6 } });
 
+/**
+ * The decoder evaluated in JS from the packed weights, read at the offsets mlpWgsl.ts documents (groups of four
+ * neurons; the output layer's weights by hidden neuron in the last hidden layer's groups); also returns the vec4
+ * indices it read.
+ */
+function evalPackedDecoder(cfg: ModelConfig, w: Float32Array, feat: number[]): { out: number[]; reads: number[] } {
+  const layout = decoderLayout(cfg);
+  const reads: number[] = [];
+  const v4 = (k: number) => (reads.push(k), Array.from(w.subarray(4 * k, 4 * k + 4)));
+  const dot = (a: number[], b: number[]) => a.reduce((s, ai, i) => s + ai * (b[i] ?? 0), 0);
+  let x = feat;
+  const out = v4(layout.outBias4);
+  for (const l of layout.hidden) {
+    const nin4 = Math.ceil(l.nin / 4);
+    const y: number[] = [];
+    for (let g = 0; g < Math.ceil(l.nout / 4); g++) {
+      const b = l.off4 + g * l.groupVec4s;
+      const rows = range(4).map((r) => range(nin4).reduce((s, i) => s + dot(v4(b + r * nin4 + i), x.slice(4 * i, 4 * i + 4)), 0));
+      const bias = v4(b + 4 * nin4);
+      const a = rows.map((v, r) => { const s = v + bias[r]; return (s >= 0 ? s : 0.2 * s) * Math.SQRT2; });
+      if (l.fused) for (let j = 0; j < 4; j++) { const c = v4(b + 4 * nin4 + 1 + j); for (let o = 0; o < 4; o++) out[o] += c[o] * a[j]; }
+      y.push(...a);
+    }
+    x = y;
+  }
+  return { out, reads: reads.sort((a, b) => a - b) };
+}
+
+/** The vec4 indices of decW a generated decoder names: constants, or `b + k` offsets inside its group loop. */
+function namedIndices(src: string): { constants: number[]; inLoop: number[] } {
+  const constants = [...src.matchAll(/decW\[(\d+)u\]/g)].map((m) => +m[1]).sort((a, b) => a - b);
+  const inLoop = [...src.matchAll(/decW\[b(?: \+ (\d+)u)?\]/g)].map((m) => +(m[1] ?? 0)).sort((a, b) => a - b);
+  return { constants, inLoop };
+}
+
 describe('generated WGSL MLPs', () => {
-  it('the decoder reads each packed weight once and equals decodeFeatures (tiny, official, two hidden layers, C not a multiple of 4)', async () => {
-    expect(decoderWgsl(preset('tiny'))).not.toContain('for (');
-    expect(decoderWgsl(preset('official'))).toContain('for (');
+  it('the packed decoder, read at its documented offsets, reads each vec4 once and equals decodeFeatures (tiny, official, two hidden layers, C not a multiple of 4)', async () => {
     for (const cfg of [preset('tiny'), preset('official'), withDeepDecoder(preset('tiny'))]) {
       const g = Generator.random(cfg, 7, { perturb: 0.1 });
       const C = cfg.triplane.channels;
       const feats = tf.randomNormal([1, 5, C], 0, 1, 'float32', 3) as tf.Tensor3D;
       const want = await decodeFeatures(cfg, g.params, feats).data();
-      const w = (await packDecoder(cfg, g.params).data()) as Float32Array;
+      const packed = packDecoder(cfg, g.params);
+      const w = (await packed.data()) as Float32Array;
+      expect(w.length * 4).toBe(decoderBytes(cfg));
       const f = await feats.data();
-      const run = asJs(decoderWgsl(cfg), 'decW', 'feat');
       for (let p = 0; p < 5; p++) {
-        const packed = Array.from({ length: Math.ceil(C / 4) }, (_, j) => Array.from({ length: 4 }, (_, k) => (4 * j + k < C ? f[p * C + 4 * j + k] : 0)));
-        const got = run(w, packed);
-        expect(got.reads).toEqual(range(decoderFloats(cfg)));
+        const got = evalPackedDecoder(cfg, w, Array.from(f.subarray(p * C, (p + 1) * C)));
+        expect(got.reads).toEqual(range(decoderLayout(cfg).vec4s));
         for (let o = 0; o < 4; o++) expect(got.out[o]).toBeCloseTo(want[p * 4 + o], 4);
       }
-      tf.dispose(feats);
+      tf.dispose([feats, packed]);
       g.dispose();
     }
+  });
+
+  it('the generated decoder names every packed vec4 once, stores no fused activations, and picks its binding’s address space by size', () => {
+    // tiny: 16 → 32 → 4, group by group with constant indices
+    const tiny = preset('tiny');
+    const tinySrc = decoderWgsl(tiny);
+    expect(tinySrc).not.toContain('for (');
+    expect(tinySrc).not.toContain('var h');
+    expect(namedIndices(tinySrc).constants).toEqual(range(decoderLayout(tiny).vec4s));
+    // official: 32 → 64 → 4, one loop over 16 groups of 37 vec4s (32 of rows, the bias, 4 of output weights)
+    const official = preset('official');
+    const offSrc = decoderWgsl(official);
+    expect(decoderLayout(official)).toMatchObject({ vec4s: 593, outBias4: 592, hidden: [{ groupVec4s: 37, fused: true }] });
+    expect(offSrc).toContain('for (var g = 0u; g < 16u; g++)');
+    expect(offSrc).toContain('let b = g * 37u;');
+    expect(offSrc).not.toContain('var h');
+    expect(namedIndices(offSrc)).toEqual({ constants: [592], inLoop: range(37) });
+    // two hidden layers: the first is stored (4 groups of 12 → 3 vec4s), the second fused
+    const deep = withDeepDecoder(tiny);
+    const deepSrc = decoderWgsl(deep);
+    expect(deepSrc).toContain('var h0: array<vec4f, 3>;');
+    expect(deepSrc).not.toContain('var h1');
+    expect(namedIndices(deepSrc).constants).toEqual(range(decoderLayout(deep).vec4s));
+    // address space: uniform up to WebGPU's guaranteed 64 KiB binding, storage beyond
+    expect(decoderBytes(official)).toBe(593 * 16);
+    for (const cfg of [tiny, preset('small'), official]) expect(OccupancyPass.source(cfg)).toContain('var<uniform> decW: DecoderWeights;');
+    const wide: ModelConfig = { ...official, decoder: { hidden: [256, 256] } };
+    expect(decoderBytes(wide)).toBeGreaterThan(MAX_UNIFORM_BYTES);
+    expect(decoderAddressSpace(wide)).toBe('storage, read');
+    expect(OccupancyPass.source(wide)).toContain('var<storage, read> decW: DecoderWeights;');
+    expect(OccupancyPass.source(wide)).not.toContain('DECODER_SPACE');
   });
 
   it('the background INR’s packed weights, read at the offsets its tiles read, equal backgroundInr (tiny; 128 wide; widths 40 and 200)', async () => {

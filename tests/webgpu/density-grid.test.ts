@@ -1,6 +1,7 @@
 /**
  * The mesh extraction's GPU grid equals the tfjs decoder: raw σ on the lattice and RGB at arbitrary points
- * (tiny preset, random weights, Node WebGPU on lavapipe).
+ * (tiny preset, random weights, Node WebGPU on lavapipe); and so the generated decoder equals it for decoders
+ * no preset has — two hidden layers on 6 channels, and one too large for a uniform buffer.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
@@ -13,6 +14,10 @@ import { DensityGridPass } from '../../src/mesh/densityGridPass';
 import { EmptyMeshError, extractMesh } from '../../src/mesh/extractMesh';
 import { marchingCubes } from '../../src/mesh/marchingCubes';
 import { toDisplay } from '../../src/render/displayMap';
+import { packDecoder } from '../../src/render/gpuWeights';
+import { decoderAddressSpace, decoderBytes } from '../../src/render/mlpWgsl';
+import { toGPU } from '../../src/render/rendererInputs';
+import type { ModelConfig } from '../../src/model/config';
 
 describe('density grid pass equals the tfjs decoder (tiny preset, random weights)', () => {
   const cfg = preset('tiny');
@@ -122,3 +127,55 @@ describe('density grid pass equals the tfjs decoder (tiny preset, random weights
   });
 });
 
+
+describe('the generated decoder beyond the presets equals the tfjs decoder', () => {
+  const tiny = preset('tiny');
+  const cases: [string, ModelConfig, 'uniform' | 'storage, read'][] = [
+    ['two hidden layers (12, 8) on 6 channels', { ...tiny, decoder: { hidden: [12, 8] }, triplane: { ...tiny.triplane, channels: 6 } }, 'uniform'],
+    ['hidden (8, 2048): 106 KB, a storage buffer', { ...tiny, decoder: { hidden: [8, 2048] } }, 'storage, read'],
+  ];
+  beforeAll(async () => { await useWebGPUBackend(); });
+
+  it.each(cases)('%s: raw RGB σ at 300 points', async (_name, cfg, space) => {
+    expect(decoderAddressSpace(cfg)).toBe(space);
+    const g = Generator.random(cfg, 9, { perturb: 0.1 });
+    const ws = g.mapping(g.latents([5]), null, { psi: 0.7 });
+    const planes = g.synthesize(ws);
+    const packed = packDecoder(cfg, g.params);
+    const planesGpu = toGPU(planes);
+    const decoderGpu = toGPU(packed);
+    const device = (tf.backend() as unknown as { device: GPUDevice }).device;
+    const pass = await DensityGridPass.create(device, cfg, { buffer: planesGpu.buffer, size: planes.size * 4 }, { buffer: decoderGpu.buffer, size: decoderBytes(cfg) });
+    try {
+      const pts = Array.from({ length: 3 * 300 }, (_, i) => Math.sin(i * 78.233) * 0.45);
+      const rgb = await pass.colours(Float32Array.from(pts));
+      const n = 8;
+      const sigma = await pass.density(n);
+      const lattice: number[] = [];
+      const s = cfg.camera.cubeScale;
+      for (let z = 0; z < n; z++) for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) lattice.push(...[x, y, z].map((v) => (v / (n - 1) * 2 - 1) * s));
+      const query = async (p: number[]) => {
+        const t = queryTriplane(cfg, g.params, planes, tf.tensor3d(p, [1, p.length / 3, 3]));
+        const out = await t.data();
+        t.dispose();
+        return out;
+      };
+      const [refRgb, refSigma] = [await query(pts), await query(lattice)];
+      let err = 0;
+      let scale = 0;
+      for (let i = 0; i < 300; i++) for (let k = 0; k < 3; k++) {
+        err = Math.max(err, Math.abs(rgb[3 * i + k] - refRgb[4 * i + k]));
+        scale = Math.max(scale, Math.abs(refRgb[4 * i + k]));
+      }
+      for (let i = 0; i < n ** 3; i++) err = Math.max(err, Math.abs(sigma[i] - refSigma[4 * i + 3]));
+      expect(scale).toBeGreaterThan(0.05);
+      expect(err).toBeLessThan(1e-4);
+    } finally {
+      pass.destroy();
+      planesGpu.tensorRef.dispose();
+      decoderGpu.tensorRef.dispose();
+      tf.dispose([ws, planes, packed]);
+      g.dispose();
+    }
+  });
+});

@@ -18,7 +18,7 @@ struct Job {
 
 @group(0) @binding(0) var<uniform> job: Job;
 @group(0) @binding(1) var<storage, read> planes: PlaneArray;
-@group(0) @binding(2) var<storage, read> decW: array<f32>;
+@group(0) @binding(2) var<DECODER_SPACE> decW: DecoderWeights;
 @group(0) @binding(3) var<storage, read_write> sigmaOut: array<f32>;
 @group(0) @binding(4) var<storage, read> points: array<f32>;
 @group(0) @binding(5) var<storage, read_write> rgbOut: array<vec4f>;

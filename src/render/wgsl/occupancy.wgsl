@@ -16,7 +16,7 @@ struct Grid {
 
 @group(0) @binding(0) var<uniform> grid: Grid;
 @group(0) @binding(1) var<storage, read> planes: PlaneArray;
-@group(0) @binding(2) var<storage, read> decW: array<f32>;
+@group(0) @binding(2) var<DECODER_SPACE> decW: DecoderWeights;
 @group(0) @binding(3) var<storage, read_write> vertexSigma: array<f32>;
 @group(0) @binding(4) var<storage, read_write> occupancy: array<u32>;
 

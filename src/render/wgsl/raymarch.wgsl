@@ -39,7 +39,7 @@
 
 @group(0) @binding(0) var<uniform> frame: Frame;
 @group(0) @binding(1) var<storage, read> planes: PlaneArray;
-@group(0) @binding(2) var<storage, read> decW: array<f32>;
+@group(0) @binding(2) var<DECODER_SPACE> decW: DecoderWeights;
 @group(0) @binding(3) var<storage, read_write> bgWeight: array<f32>;
 @group(0) @binding(4) var<storage, read> occupancy: array<u32>;
 @group(0) @binding(5) var<storage, read_write> outRgba: array<vec4f>;

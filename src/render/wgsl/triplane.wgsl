@@ -3,14 +3,15 @@
 // A world point is divided by CUBE_SCALE; plane 0 is indexed by (x, y), plane 1 by (x, z), plane 2 by (y, z),
 // the first coordinate along the plane's width; bilinear with align_corners = True and zeros outside; the
 // three features are averaged. The decoder `decodeFeatures` (a chain of FCs, weights pre-multiplied by their
-// equalised-lr gain, lrelu·√2 between layers, raw (R, G, B, σ) out) is generated unrolled by mlpWgsl.ts.
+// equalised-lr gain, lrelu·√2 between layers, raw (R, G, B, σ) out) is generated, four neurons at a time, by
+// mlpWgsl.ts.
 //
-// Needs from the including pass: `planes` (storage, PlaneArray: NHWC [R, R, 3·C] floats), `decW` (storage, f32)
-// and the prelude (shaderPrelude.ts): constants C, C4, PLANE_RES, CUBE_SCALE, PlaneArray, texelChunk and
-// decodeFeatures.
+// Needs from the including pass: `planes` (storage, PlaneArray: NHWC [R, R, 3·C] floats), `decW` (DecoderWeights,
+// declared `var<DECODER_SPACE>`) and the prelude (shaderPrelude.ts): constants C, C4, PLANE_RES, CUBE_SCALE,
+// PlaneArray, texelChunk, DecoderWeights and decodeFeatures. decodingShader (shaderPrelude.ts) assembles such a pass.
 
-fn lrelu(x: f32) -> f32 {
-  return select(0.2 * x, x, x >= 0.0);
+fn lrelu4(x: vec4f) -> vec4f {
+  return select(0.2 * x, x, x >= vec4f(0.0));
 }
 
 /// Mean tri-plane feature at a world point, channels packed by four (C4 = ⌈C / 4⌉). One loop over the planes
