@@ -22,8 +22,9 @@ export function packDecoder(cfg: ModelConfig, params: Params): tf.Tensor1D {
     layout.hidden.forEach((l, i) => {
       const G = Math.ceil(l.nout / 4);
       const { w, b } = dense(i);
-      const rows = tf.reshape(tf.pad(w, [[0, 4 * G - l.nout], [0, 4 * Math.ceil(l.nin / 4) - l.nin]]), [G, -1]);
-      const group = [rows, tf.reshape(tf.pad(tf.reshape(b, [-1]), [[0, 4 * G - l.nout]]), [G, 4])];
+      // [G·4, in] → per group, the four outputs' weights by input: [G, in, 4]
+      const columns = tf.reshape(tf.transpose(tf.reshape(tf.pad(w, [[0, 4 * G - l.nout], [0, 0]]), [G, 4, l.nin]), [0, 2, 1]), [G, -1]);
+      const group = [tf.reshape(tf.pad(tf.reshape(b, [-1]), [[0, 4 * G - l.nout]]), [G, 4]), columns];
       if (l.fused) {
         const out = dense(i + 1).w; // [4, nout]
         group.push(tf.reshape(tf.transpose(tf.pad(out, [[0, 0], [0, 4 * G - l.nout]])), [G, 4 * DECODER_OUT]));

@@ -1,6 +1,7 @@
 /**
- * WGSL of the tri-plane decoder MLP, generated from the model config, four neurons at a time: every weight read
- * is a vec4, every activation a vec4, and the last hidden layer is fused with the output layer — each group of
+ * WGSL of the tri-plane decoder MLP, generated from the model config, four neurons at a time: a group's
+ * activation is a vec4, the sum over its inputs of one vec4 of weights times the input (four multiply-adds per
+ * weight read, and no horizontal sums), and the last hidden layer is fused with the output layer — each group of
  * four hidden neurons adds its contribution to the output as soon as it is computed — so no hidden activation is
  * ever stored. (The background INR is evaluated in tiles instead: backgroundInrWgsl.ts.)
  *
@@ -15,10 +16,10 @@
  * ones loop over their groups with the inputs unrolled, so code grows with the inputs only.
  *
  * Weight layout (packDecoder in gpuWeights.ts; offsets in decoderLayout), in vec4 units, per hidden layer in
- * evaluation order, per group g of four outputs: the rows of outputs 4g … 4g + 3, ⌈in/4⌉ vec4 each (inputs
- * zero-padded), then the four biases; for the last hidden layer also the output layer's weights of hidden
- * neurons 4g … 4g + 3, one vec4 (R, G, B, σ) each. Then the output bias. Outputs past a layer's width are zero
- * rows with zero bias, so they add nothing. Hidden layers apply lrelu·√2 (`lrelu4` from triplane.wgsl).
+ * evaluation order, per group g of four outputs: the biases of outputs 4g … 4g + 3, then for each input i the
+ * weights from i to those four outputs; for the last hidden layer also the output layer's weights of hidden
+ * neurons 4g … 4g + 3, one vec4 (R, G, B, σ) each. Then the output bias. Outputs past a layer's width have zero
+ * weights and bias, so they add nothing. Hidden layers apply lrelu·√2 (`lrelu4` from triplane.wgsl).
  */
 import { decoderDims, DECODER_OUT, type ModelConfig } from '../model/config';
 
@@ -65,7 +66,7 @@ export function decoderLayout(cfg: ModelConfig): DecoderLayout {
   let off4 = 0;
   for (let l = 0; l + 2 < dims.length; l++) {
     const fused = l + 3 === dims.length;
-    const groupVec4s = 4 * Math.ceil(dims[l] / 4) + 1 + (fused ? DECODER_OUT : 0);
+    const groupVec4s = 1 + dims[l] + (fused ? DECODER_OUT : 0);
     hidden.push({ nin: dims[l], nout: dims[l + 1], groupVec4s, fused, off4 });
     off4 += groupVec4s * Math.ceil(dims[l + 1] / 4);
   }
@@ -83,23 +84,27 @@ export function decoderAddressSpace(cfg: ModelConfig): 'uniform' | 'storage, rea
 /** `base + k` as WGSL: folded when the base is a constant. */
 const at = (base: number | string, k: number) => (typeof base === 'number' ? `${base + k}u` : k === 0 ? base : `${base} + ${k}u`);
 
+/**
+ * Inputs per partial sum of a group: the sum over a layer's inputs is split into chains of this many
+ * multiply-adds, added at the end, so that a GPU (or a CPU core) has several independent chains per component in
+ * flight instead of one as long as the layer is wide (floating-point addition is not reassociated for us).
+ */
+const CHAIN = 8;
+
 /** Lines computing `a`, the activated vec4 of group base `b` (a number, or a WGSL expression in a loop). */
 function groupLines(l: DecoderLayer, b: number | string, x: string[], indent: string): string[] {
-  const nin4 = x.length;
-  const rows = [0, 1, 2, 3].map((r) => x.map((xi, i) => `dot(decW[${at(b, r * nin4 + i)}], ${xi})`).join(' + '));
-  return [
-    `${indent}let a = lrelu4(vec4f(`,
-    ...rows.map((row, r) => `${indent}  ${row}${r < 3 ? ',' : ''}`),
-    `${indent}) + decW[${at(b, 4 * nin4)}]) * ${SQRT2};`,
-  ];
+  const terms = Array.from({ length: l.nin }, (_, i) => `decW[${at(b, 1 + i)}] * ${x[i >> 2]}.${'xyzw'[i & 3]}`);
+  const lines = [`${indent}let a = lrelu4(decW[${at(b, 0)}]`];
+  for (let i = 0; i < terms.length; i += CHAIN) lines.push(`${indent}  + (${terms.slice(i, i + CHAIN).join(' + ')})`);
+  lines[lines.length - 1] += `) * ${SQRT2};`;
+  return lines;
 }
 
 /** One hidden layer on inputs `x` (vec4 expressions); returns its lines and output vec4 expressions. */
 function hiddenLayer(l: DecoderLayer, x: string[], name: string): { lines: string[]; outputs: string[] } {
   const groups = Math.ceil(l.nout / 4);
-  const nin4 = x.length;
   const fusedLines = (b: number | string, indent: string) =>
-    [0, 1, 2, 3].map((j) => `${indent}out += decW[${at(b, 4 * nin4 + 1 + j)}] * a[${j}];`);
+    [0, 1, 2, 3].map((j) => `${indent}out += decW[${at(b, 1 + l.nin + j)}] * a.${'xyzw'[j]};`);
   const lines: string[] = [];
   if (l.nin * l.nout <= UNROLL_LIMIT) {
     const outputs: string[] = [];

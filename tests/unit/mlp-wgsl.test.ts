@@ -31,18 +31,16 @@ function evalPackedDecoder(cfg: ModelConfig, w: Float32Array, feat: number[]): {
   const layout = decoderLayout(cfg);
   const reads: number[] = [];
   const v4 = (k: number) => (reads.push(k), Array.from(w.subarray(4 * k, 4 * k + 4)));
-  const dot = (a: number[], b: number[]) => a.reduce((s, ai, i) => s + ai * (b[i] ?? 0), 0);
   let x = feat;
   const out = v4(layout.outBias4);
   for (const l of layout.hidden) {
-    const nin4 = Math.ceil(l.nin / 4);
     const y: number[] = [];
     for (let g = 0; g < Math.ceil(l.nout / 4); g++) {
       const b = l.off4 + g * l.groupVec4s;
-      const rows = range(4).map((r) => range(nin4).reduce((s, i) => s + dot(v4(b + r * nin4 + i), x.slice(4 * i, 4 * i + 4)), 0));
-      const bias = v4(b + 4 * nin4);
-      const a = rows.map((v, r) => { const s = v + bias[r]; return (s >= 0 ? s : 0.2 * s) * Math.SQRT2; });
-      if (l.fused) for (let j = 0; j < 4; j++) { const c = v4(b + 4 * nin4 + 1 + j); for (let o = 0; o < 4; o++) out[o] += c[o] * a[j]; }
+      const s = v4(b);
+      for (let i = 0; i < l.nin; i++) { const col = v4(b + 1 + i); for (let r = 0; r < 4; r++) s[r] += col[r] * x[i]; }
+      const a = s.map((v) => (v >= 0 ? v : 0.2 * v) * Math.SQRT2);
+      if (l.fused) for (let j = 0; j < 4; j++) { const c = v4(b + 1 + l.nin + j); for (let o = 0; o < 4; o++) out[o] += c[o] * a[j]; }
       y.push(...a);
     }
     x = y;
@@ -85,7 +83,7 @@ describe('generated WGSL MLPs', () => {
     expect(tinySrc).not.toContain('for (');
     expect(tinySrc).not.toContain('var h');
     expect(namedIndices(tinySrc).constants).toEqual(range(decoderLayout(tiny).vec4s));
-    // official: 32 → 64 → 4, one loop over 16 groups of 37 vec4s (32 of rows, the bias, 4 of output weights)
+    // official: 32 → 64 → 4, one loop over 16 groups of 37 vec4s (the bias, 32 of weights by input, 4 of output weights)
     const official = preset('official');
     const offSrc = decoderWgsl(official);
     expect(decoderLayout(official)).toMatchObject({ vec4s: 593, outBias4: 592, hidden: [{ groupVec4s: 37, fused: true }] });
