@@ -45,7 +45,7 @@ export const MAX_UNIFORM_BYTES = 65536;
 export interface DecoderLayer {
   nin: number;
   nout: number;
-  /** Vec4s of one group of four outputs (rows, bias, and with `fused` the output layer's weights). */
+  /** Vec4s of one group of four outputs: the bias, one per input, and with `fused` four of output-layer weights. */
   groupVec4s: number;
   /** The last hidden layer, which carries the output layer's weights. */
   fused: boolean;
@@ -111,8 +111,12 @@ function hiddenLayer(l: DecoderLayer, x: string[], name: string): { lines: strin
     for (let g = 0; g < groups; g++) {
       const b = l.off4 + g * l.groupVec4s;
       lines.push('  {', ...groupLines(l, b, x, '    '));
-      if (l.fused) lines.push(...fusedLines(b, '    '));
-      else lines.push(`    ${name}[${g}] = a;`), outputs.push(`${name}[${g}]`);
+      if (l.fused) {
+        lines.push(...fusedLines(b, '    '));
+      } else {
+        lines.push(`    ${name}[${g}] = a;`);
+        outputs.push(`${name}[${g}]`);
+      }
       lines.push('  }');
     }
     if (!l.fused) lines.unshift(`  var ${name}: array<vec4f, ${groups}>;`);
