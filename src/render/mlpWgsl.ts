@@ -8,7 +8,7 @@
  * Why: the official decoder (32 → 64 → 4) has 2372 weights per evaluation, and every sample of every ray reads
  * them all. Read one float at a time, as before, they cost a load instruction per multiply-add, and the
  * 64 hidden values, written through a loop index, lived in scratch memory (GPUs cannot index registers). As
- * vec4s they are a quarter of the load instructions, and fused there is no array at all. The weights are a
+ * vec4s they are a quarter of the reads, and fused there is no array at all. The weights are a
  * uniform buffer where they fit WebGPU's guaranteed 64 KiB (every preset: the official decoder is 9.5 KB):
  * every invocation of a loop step reads the same weights, the access constant caches are built for.
  *
