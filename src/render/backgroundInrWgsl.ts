@@ -5,12 +5,14 @@
  * Why a tile rather than one pixel per thread: per thread, a 128-wide layer's outputs are a dynamically indexed
  * array, which every compiler places in scratch memory (fully unrolled, the official INR takes lavapipe
  * minutes to compile), and a 64² frame is a single thread's 16 serial INR evaluations long. In a tile the
- * activations of all points live in workgroup memory, each thread owns one output neuron (or a few) for a group
- * of points with its accumulators in registers, and every weight read serves all the points of its group.
+ * activations of all points live in workgroup memory and each thread owns four output neurons (a quad, or a
+ * few quads) for a group of points, its accumulators vec4 registers. Per four inputs a thread reads one vec4
+ * of activations per point and four vec4 of weights (one per input, to its quad's four outputs), and does
+ * 16 multiply-adds per point: a quarter of the activation reads that one neuron per thread needs.
  *
  * Weight layout (packBackground in gpuWeights.ts), per layer in evaluation order, in vec4 units: W as
- * [⌈in/4⌉][out] vec4 (inputs 4i … 4i+3 of output o at i·out + o, so that neighbouring threads read neighbouring
- * weights), zero-padded past `in`; then the bias, ⌈out/4⌉ vec4.
+ * [4·⌈in/4⌉][⌈out/4⌉] vec4 (input i's weights to outputs 4q … 4q+3 at i·⌈out/4⌉ + q, so that neighbouring
+ * threads read neighbouring weights), zero-padded past `in` and `out`; then the bias, ⌈out/4⌉ vec4.
  */
 import { bgFourierCoefs, bgFourierDim, bgFourierPeriod, BG_COORD_DIM, BG_OUT, type ModelConfig } from '../model/config';
 import { f32Literal } from './mlpWgsl';
@@ -19,15 +21,15 @@ import { f32Literal } from './mlpWgsl';
 export const BG_THREADS = 128;
 /** WebGPU's guaranteed workgroup memory; devices may allow more (tfjs's device asks for the adapter's limit). */
 export const MIN_WORKGROUP_BYTES = 16384;
-/** Most points per thread group: one accumulator register per point and output. */
-const MAX_POINTS_PER_GROUP = 32;
+/** Most points per thread group: a vec4 accumulator per point and quad (64 registers at most). */
+const MAX_POINTS_PER_GROUP = 16;
 
 export interface BgTile {
   /** Groups of threads splitting the tile's points; each group computes all outputs of a layer for its points. */
   groups: number;
   threadsPerGroup: number;
-  /** Outputs each thread computes per layer (⌈width / threadsPerGroup⌉). */
-  outputsPerThread: number;
+  /** Quads of output neurons each thread computes per layer (⌈width / 4 / threadsPerGroup⌉). */
+  quadsPerThread: number;
   pointsPerGroup: number;
   /** Points per tile (groups · pointsPerGroup). */
   points: number;
@@ -41,13 +43,16 @@ export interface BgTile {
 export function bgTile(cfg: ModelConfig, workgroupBytes = MIN_WORKGROUP_BYTES): BgTile {
   const actFloats = Math.floor((workgroupBytes * 3) / 16);
   const W = cfg.background.width;
+  const quads = Math.ceil(W / 4);
   const stride4 = Math.ceil(Math.max(W, bgFourierDim(cfg)) / 4) + 1;
-  // As many groups as the width leaves threads for, but at least one point per group in workgroup memory.
-  const maxGroups = Math.min(BG_THREADS / W, actFloats / (stride4 * 4));
+  // As many groups as the quads leave threads for, but at least one point per group in workgroup memory.
+  const maxGroups = Math.min(BG_THREADS / quads, actFloats / (stride4 * 4));
   const groups = maxGroups <= 1 ? 1 : 2 ** Math.floor(Math.log2(maxGroups));
   const threadsPerGroup = BG_THREADS / groups;
   const fit = Math.floor(actFloats / (groups * stride4 * 4));
-  let pointsPerGroup = Math.max(1, Math.min(MAX_POINTS_PER_GROUP, fit, Math.floor(BG_THREADS / groups)));
+  const quadsPerThread = Math.ceil(quads / threadsPerGroup);
+  const maxPoints = Math.max(1, Math.floor(MAX_POINTS_PER_GROUP / quadsPerThread));
+  let pointsPerGroup = Math.max(1, Math.min(maxPoints, fit, Math.floor(BG_THREADS / groups)));
   // Whole pixels of the config's steps per tile (a tile holds whole pixels, so the rest would idle).
   const S = cfg.background.steps;
   if (groups * pointsPerGroup > S) pointsPerGroup = Math.max(1, Math.floor((Math.floor((groups * pointsPerGroup) / S) * S) / groups));
@@ -55,7 +60,7 @@ export function bgTile(cfg: ModelConfig, workgroupBytes = MIN_WORKGROUP_BYTES): 
   return {
     groups,
     threadsPerGroup,
-    outputsPerThread: Math.ceil(W / threadsPerGroup),
+    quadsPerThread,
     pointsPerGroup,
     points,
     stride4,
@@ -64,7 +69,7 @@ export function bgTile(cfg: ModelConfig, workgroupBytes = MIN_WORKGROUP_BYTES): 
 }
 
 /** Floats of one packed layer (see the layout above). */
-export const bgLayerFloats = (nin: number, nout: number) => Math.ceil(nin / 4) * 4 * nout + Math.ceil(nout / 4) * 4;
+export const bgLayerFloats = (nin: number, nout: number) => (Math.ceil(nin / 4) * 4 + 1) * Math.ceil(nout / 4) * 4;
 
 /** The layers of the INR in evaluation order: hidden (lrelu·√2) layers and each block's linear 4-channel output. */
 export function bgLayers(cfg: ModelConfig): { nin: number; nout: number; output: boolean }[] {
@@ -104,42 +109,50 @@ function featuresWgsl(cfg: ModelConfig): string[] {
   return lines;
 }
 
-/** One hidden layer, in place: every thread computes its outputs for its group's points, then all write. */
+/** Sums of products `acc += w.x·x.x + …` over the four inputs of activation vec4 `x`, weights `w0 … w3`. */
+const quadMadd = (acc: string, x: string, w: string) => `${acc} += ${w}0 * ${x}.x + ${w}1 * ${x}.y + ${w}2 * ${x}.z + ${w}3 * ${x}.w;`;
+
+/** One hidden layer, in place: every thread computes its quads for its group's points, then all write. */
 function hiddenLayerWgsl(t: BgTile, off4: number, nin: number, nout: number, name: string): string[] {
   const nin4 = Math.ceil(nin / 4);
-  const bias4 = off4 + nin4 * nout;
+  const q = Math.ceil(nout / 4);
+  const bias4 = off4 + nin4 * 4 * q;
   const lines = [`  { // ${name}: ${nin} → ${nout}`];
-  for (let k = 0; k < t.outputsPerThread; k++) {
-    lines.push(`    let o${k} = min(o + ${u(k * t.threadsPerGroup)}, ${u(nout - 1)});`);
-    for (let p = 0; p < t.pointsPerGroup; p++) lines.push(`    var a${k}_${p} = 0.0;`);
+  for (let k = 0; k < t.quadsPerThread; k++) {
+    lines.push(`    let q${k} = min(o + ${u(k * t.threadsPerGroup)}, ${u(q - 1)});`);
+    for (let p = 0; p < t.pointsPerGroup; p++) lines.push(`    var a${k}_${p} = vec4f(0.0);`);
   }
   lines.push(`    for (var i = 0u; i < ${u(nin4)}; i++) {`);
-  for (let k = 0; k < t.outputsPerThread; k++) {
-    lines.push(`      let w${k} = bgW[${u(off4)} + i * ${u(nout)} + o${k}];`);
-    for (let p = 0; p < t.pointsPerGroup; p++) lines.push(`      a${k}_${p} += dot(w${k}, act[(base + ${u(p)}) * BG_STRIDE4 + i]);`);
+  for (let k = 0; k < t.quadsPerThread; k++) {
+    for (let r = 0; r < 4; r++) lines.push(`      let w${k}${r} = bgW[${u(off4)} + (4u * i + ${u(r)}) * ${u(q)} + q${k}];`);
+  }
+  for (let p = 0; p < t.pointsPerGroup; p++) {
+    lines.push(`      let x${p} = act[(base + ${u(p)}) * BG_STRIDE4 + i];`);
+    for (let k = 0; k < t.quadsPerThread; k++) lines.push(`      ${quadMadd(`a${k}_${p}`, `x${p}`, `w${k}`)}`);
   }
   lines.push('    }', '    workgroupBarrier();');
-  for (let k = 0; k < t.outputsPerThread; k++) {
-    lines.push(`    if (o + ${u(k * t.threadsPerGroup)} < ${u(nout)}) {`);
-    lines.push(`      let b${k} = bgW[${u(bias4)} + (o${k} >> 2u)][o${k} & 3u];`);
-    for (let p = 0; p < t.pointsPerGroup; p++) {
-      lines.push(`      act[(base + ${u(p)}) * BG_STRIDE4 + (o${k} >> 2u)][o${k} & 3u] = lrelu2(a${k}_${p} + b${k});`);
-    }
+  for (let k = 0; k < t.quadsPerThread; k++) {
+    lines.push(`    if (o + ${u(k * t.threadsPerGroup)} < ${u(q)}) {`);
+    lines.push(`      let b${k} = bgW[${u(bias4)} + q${k}];`);
+    for (let p = 0; p < t.pointsPerGroup; p++) lines.push(`      act[(base + ${u(p)}) * BG_STRIDE4 + q${k}] = lrelu2(a${k}_${p} + b${k});`);
     lines.push('    }');
   }
   lines.push('    workgroupBarrier();', '  }');
   return lines;
 }
 
-/** A block's linear 4-channel output, added to `raw`: one thread per (point, channel). */
+/** A block's linear 4-channel output (one quad), added to `raw`: one thread per point. */
 function outputLayerWgsl(off4: number, nin: number, name: string): string[] {
   const nin4 = Math.ceil(nin / 4);
   return [
     `  // ${name}: ${nin} → ${BG_OUT}, added to raw`,
-    `  for (var j = t; j < BG_POINTS * 4u; j += ${u(BG_THREADS)}) {`,
-    '    let c = j & 3u;',
-    `    var s = bgW[${u(off4 + nin4 * BG_OUT)}][c];`,
-    `    for (var i = 0u; i < ${u(nin4)}; i++) { s += dot(bgW[${u(off4)} + i * 4u + c], act[(j >> 2u) * BG_STRIDE4 + i]); }`,
+    `  for (var j = t; j < BG_POINTS; j += ${u(BG_THREADS)}) {`,
+    `    var s = bgW[${u(off4 + nin4 * 4)}];`,
+    `    for (var i = 0u; i < ${u(nin4)}; i++) {`,
+    `      let x = act[j * BG_STRIDE4 + i];`,
+    ...[0, 1, 2, 3].map((r) => `      let w${r} = bgW[${u(off4)} + 4u * i + ${u(r)}];`),
+    `      ${quadMadd('s', 'x', 'w')}`,
+    '    }',
     '    raw[j] += s;',
     '  }',
   ];
@@ -148,7 +161,7 @@ function outputLayerWgsl(off4: number, nin: number, name: string): string[] {
 /**
  * Constants, workgroup arrays, `bgFeatures` and `fn bgInr(t)` — which, called by every thread of the workgroup
  * in uniform control flow with the features of BG_POINTS points in `act` and `raw` zeroed, leaves the INR's raw
- * (R, G, B, σ) of point j in raw[4j … 4j + 3].
+ * (R, G, B, σ) of point j in raw[j].
  */
 export function backgroundInrWgsl(cfg: ModelConfig, t: BgTile): string {
   const lines = [
@@ -157,8 +170,8 @@ export function backgroundInrWgsl(cfg: ModelConfig, t: BgTile): string {
     `const BG_POINTS: u32 = ${u(t.points)};`,
     `const BG_STRIDE4: u32 = ${u(t.stride4)};`,
     'var<workgroup> act: array<vec4f, BG_POINTS * BG_STRIDE4>;',
-    'var<workgroup> raw: array<f32, BG_POINTS * 4u>;',
-    'fn lrelu2(x: f32) -> f32 { return select(0.2 * x, x, x >= 0.0) * 1.4142135623730951; }',
+    'var<workgroup> raw: array<vec4f, BG_POINTS>;',
+    'fn lrelu2(x: vec4f) -> vec4f { return select(0.2 * x, x, x >= vec4f(0.0)) * 1.4142135623730951; }',
   ];
   if (!cfg.background.enabled) {
     return [...lines, 'fn bgFeatures(j: u32, pt: vec4f) {}', 'fn bgInr(t: u32) {}'].join('\n');

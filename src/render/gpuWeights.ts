@@ -45,12 +45,11 @@ export function packBackground(cfg: ModelConfig, params: Params, ws: tf.Tensor3D
     const base = numWsTriplane(cfg);
     const wAt = (i: number) => tf.reshape(tf.slice(ws, [0, base + i, 0], [1, 1, cfg.wDim]), [1, cfg.wDim]) as tf.Tensor2D;
     const parts: tf.Tensor[] = [];
-    // W [O, I] → [⌈I/4⌉, O, 4] (inputs zero-padded), then the bias zero-padded to whole vec4s.
+    // W [O, I] → [4·⌈I/4⌉, ⌈O/4⌉·4] (its transpose, zero-padded), then the bias zero-padded to whole vec4s.
     const push = (weight: tf.Tensor2D, bias: tf.Tensor) => {
       const [O, I] = weight.shape;
-      const I4 = Math.ceil(I / 4);
-      const blocked = tf.reshape(tf.pad(weight, [[0, 0], [0, 4 * I4 - I]]), [O, I4, 4]);
-      parts.push(tf.reshape(tf.transpose(blocked, [1, 0, 2]), [-1]), tf.pad(tf.reshape(bias, [-1]), [[0, 4 * Math.ceil(O / 4) - O]]));
+      const O4 = 4 * Math.ceil(O / 4);
+      parts.push(tf.reshape(tf.pad(tf.transpose(weight), [[0, 4 * Math.ceil(I / 4) - I], [0, O4 - O]]), [-1]), tf.pad(tf.reshape(bias, [-1]), [[0, O4 - O]]));
     };
     const modulated = (name: string, w: tf.Tensor2D) => {
       const weight = param(params, `${name}.weight`) as tf.Tensor2D; // [O, I]

@@ -135,17 +135,18 @@ describe('generated WGSL MLPs', () => {
         for (const limit of [16384, 32768, 49152]) {
           const t = bgTile({ ...cfg, background: { ...cfg.background, width } }, limit);
           expect(t.groups * t.threadsPerGroup).toBe(BG_THREADS);
-          expect(t.outputsPerThread * t.threadsPerGroup).toBeGreaterThanOrEqual(width);
+          expect(4 * t.quadsPerThread * t.threadsPerGroup).toBeGreaterThanOrEqual(width);
+          expect(t.quadsPerThread * t.pointsPerGroup).toBeLessThanOrEqual(16);
           expect(t.points).toBeLessThanOrEqual(BG_THREADS);
           expect(t.points).toBe(t.groups * t.pointsPerGroup);
           expect(t.workgroupBytes).toBeLessThanOrEqual(limit);
         }
       }
     }
-    // the official INR: one 128-thread group, one output neuron per thread, whole pixels (16 steps) per tile
-    expect(bgTile(preset('official'))).toMatchObject({ groups: 1, outputsPerThread: 1, points: 16 });
-    expect(bgTile(preset('official'), 32768)).toMatchObject({ groups: 1, outputsPerThread: 1, points: 32 });
-    expect(bgTile(preset('tiny'), 32768)).toMatchObject({ groups: 4, points: 128 });
+    // the official INR: four 32-thread groups, four output neurons per thread, whole pixels (16 steps) per tile
+    expect(bgTile(preset('official'))).toMatchObject({ groups: 4, quadsPerThread: 1, points: 16 });
+    expect(bgTile(preset('official'), 32768)).toMatchObject({ groups: 4, quadsPerThread: 1, points: 32 });
+    expect(bgTile(preset('tiny'), 32768)).toMatchObject({ groups: 16, threadsPerGroup: 8, points: 128 });
   });
 });
 
@@ -162,9 +163,10 @@ function evalPackedBackground(cfg: ModelConfig, w: Float32Array, pt: number[]): 
   let off4 = 0;
   for (const l of bgLayers(cfg)) {
     const nin4 = Math.ceil(l.nin / 4);
+    const q = Math.ceil(l.nout / 4);
     const y = range(l.nout).map((o) => {
-      let s = w[4 * (off4 + nin4 * l.nout) + o];
-      for (let i = 0; i < l.nin; i++) s += w[4 * (off4 + Math.floor(i / 4) * l.nout + o) + (i % 4)] * x[i];
+      let s = w[4 * (off4 + 4 * nin4 * q) + o];
+      for (let i = 0; i < l.nin; i++) s += w[4 * (off4 + i * q + Math.floor(o / 4)) + (o % 4)] * x[i];
       return s;
     });
     if (l.output) y.forEach((v, o) => (out[o] += v));

@@ -47,7 +47,7 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
         let s = min(c * spc + j % spc, Sb - 1u);
         let d = rayDirection(pix % frame.width, pix / frame.width);
         bgFeatures(j, inverseSpherePoint(frame.origin, d, linspaceAt(frame.bgStart, 0.0, s, Sb)));
-        for (var k = 0u; k < 4u; k++) { raw[4u * j + k] = 0.0; }
+        raw[j] = vec4f(0.0);
       }
       workgroupBarrier();
       bgInr(t);
@@ -59,8 +59,7 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
           let q = linspaceAt(frame.bgStart, 0.0, s, Sb);
           let qn = linspaceAt(frame.bgStart, 0.0, s + 1u, Sb);
           let delta = select(q - qn, 1e10, s == Sb - 1u);
-          let j = 4u * (t * spc + i);
-          _ = composite(&bg, vec4f(raw[j], raw[j + 1u], raw[j + 2u], raw[j + 3u]), -q, delta, 0.0);
+          _ = composite(&bg, raw[t * spc + i], -q, delta, 0.0);
         }
       }
       workgroupBarrier();
