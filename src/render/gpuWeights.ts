@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DECODER_OUT, numWsTriplane, type ModelConfig } from '../model/config';
 import { decoderLayout } from './mlpWgsl';
+import { bgLayerFloats, bgLayers } from './backgroundInrWgsl';
 import { demodCoefs, fcWeightGain, fullyConnected, param, type Params } from '../model/layers';
 import { BG, MLP } from '../model/params';
 
@@ -76,6 +77,9 @@ export function packBackground(cfg: ModelConfig, params: Params, ws: tf.Tensor3D
         wIdx += 2;
       }
     }
-    return tf.concat(parts) as tf.Tensor1D;
+    const packed = tf.concat(parts) as tf.Tensor1D;
+    const floats = bgLayers(cfg).reduce((n, l) => n + bgLayerFloats(l.nin, l.nout), 0);
+    if (packed.size !== floats) throw new Error(`packed background INR has ${packed.size} floats, its layout ${floats}`);
+    return packed;
   });
 }
