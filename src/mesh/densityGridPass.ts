@@ -47,7 +47,8 @@ export class DensityGridPass {
       device.createComputePipelineAsync({ label: 'vertex colours pipeline', layout: 'auto', compute: { module, entryPoint: 'colours' } }),
     ]);
     const planesCopy = copiedBuffer(device, 'mesh tri-planes', planes);
-    return new DensityGridPass(device, grid, colour, planesCopy, copiedBuffer(device, 'mesh decoder weights', decoder, GPUBufferUsage.UNIFORM));
+    const decoderCopy = copiedBuffer(device, 'mesh decoder weights', decoder, GPUBufferUsage.UNIFORM);
+    return new DensityGridPass(device, grid, colour, planesCopy, decoderCopy);
   }
 
   private job(n: number, z0: number, layers: number) {

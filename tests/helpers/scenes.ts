@@ -75,3 +75,6 @@ export function psnr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const mse = se / a.length;
   return mse === 0 ? Infinity : 10 * Math.log10(1 / mse);
 }
+
+/** A decoder no preset has: two hidden layers (12, 8) on 6 channels (not a multiple of 4), the rest as `cfg`. */
+export const withDeepDecoder = (cfg: ModelConfig): ModelConfig => ({ ...cfg, decoder: { hidden: [12, 8] }, triplane: { ...cfg.triplane, channels: 6 } });

@@ -15,12 +15,11 @@ import { packBackground, packDecoder } from '../../src/render/gpuWeights';
 import { decoderAddressSpace, decoderBytes, decoderLayout, decoderWgsl, MAX_UNIFORM_BYTES } from '../../src/render/mlpWgsl';
 import { OccupancyPass } from '../../src/render/occupancyPass';
 import { BG_THREADS, bgLayerFloats, bgLayers, bgTile } from '../../src/render/backgroundInrWgsl';
+import { withDeepDecoder } from '../helpers/scenes';
 
 beforeAll(async () => { await useBackend('cpu'); });
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
-
-const withDeepDecoder = (cfg: ModelConfig): ModelConfig => ({ ...cfg, decoder: { hidden: [12, 8] }, triplane: { ...cfg.triplane, channels: 6 } });
 
 /**
  * The decoder evaluated in JS from the packed weights, read at the offsets mlpWgsl.ts documents (groups of four
