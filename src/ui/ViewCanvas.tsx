@@ -9,14 +9,15 @@ export const PROGRESSIVE_FRAMES = 8;
 
 interface Props {
   orbit: React.RefObject<OrbitController | null>;
-  /** Called after the camera changed (for the URL). */
+  /** Called when the camera comes to rest after a change (for the URL). */
   onCameraChange: () => void;
 }
 
 /** The 3D view: pointer/wheel/keyboard orbit, and the render loop (coarse while moving, refined when still). */
 export function ViewCanvas({ orbit, onCameraChange }: Props) {
   const canvas = useRef<HTMLCanvasElement>(null);
-  const L = useRef({ dragging: false, moved: true, frame: 0, busy: false, lastX: 0, lastY: 0, revision: -1 });
+  // unsettled: the camera moved since the view last came to rest
+  const L = useRef({ dragging: false, moved: true, unsettled: false, frame: 0, busy: false, lastX: 0, lastY: 0, revision: -1 });
 
   useEffect(() => {
     let raf = 0;
@@ -30,10 +31,14 @@ export function ViewCanvas({ orbit, onCameraChange }: Props) {
         l.revision = st.revision;
         l.moved = true;
       }
-      const inertia = !l.dragging && o.step();
+      const inertia = !l.dragging && o.step(performance.now());
       const moving = l.dragging || inertia || l.moved;
+      if (moving) l.unsettled = true;
+      else if (l.unsettled) {
+        l.unsettled = false;
+        onCameraChange();
+      }
       if (!moving && l.frame >= PROGRESSIVE_FRAMES) return;
-      if (l.moved && !l.dragging) onCameraChange();
       l.moved = false;
       if (moving) l.frame = 0;
       const n = l.frame++;
@@ -101,15 +106,17 @@ export function ViewCanvas({ orbit, onCameraChange }: Props) {
           return;
         }
         if (!l.dragging) return;
-        orbit.current.drag(e.clientX - l.lastX, e.clientY - l.lastY, e.currentTarget.clientHeight);
+        orbit.current.drag(e.clientX - l.lastX, e.clientY - l.lastY, e.currentTarget.clientHeight, e.timeStamp);
         Object.assign(l, { lastX: e.clientX, lastY: e.clientY, moved: true });
       }}
       onPointerUp={(e) => {
         pointers.current.delete(e.pointerId);
+        if (l.dragging) orbit.current?.release(e.timeStamp);
         l.dragging = false;
       }}
       onPointerCancel={(e) => {
         pointers.current.delete(e.pointerId);
+        orbit.current?.stop();
         l.dragging = false;
       }}
       onWheel={(e) => {

@@ -1,7 +1,9 @@
 /** Viewer behaviour in Chromium: accessible controls, orbiting across a pole, interpolation, no WebGPU. */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Page } from 'playwright-core';
+import { Quaternion, Vector3 } from 'three';
 import { openPage, useApp } from '../helpers/browser';
+import { parseUrlState } from '../../src/ui/urlState';
 
 const app = useApp({ beforeAll, afterAll });
 const ready = (page: Page) => expect.poll(() => page.getByTestId('status').getAttribute('data-status'), { timeout: 300_000, interval: 500 }).toBe('ready');
@@ -20,7 +22,7 @@ describe('viewer (Chromium)', () => {
     await page.close();
   });
 
-  it('a drag that carries the camera across a pole changes the picture smoothly', async () => {
+  it('a drag that carries the camera across a pole changes the picture smoothly; the URL keeps where a fling comes to rest', async () => {
     const { page } = await openPage(app());
     await ready(page);
     const box = (await page.getByLabel('3D view').boundingBox())!;
@@ -46,6 +48,20 @@ describe('viewer (Chromium)', () => {
     const median = sorted[Math.floor(sorted.length / 2)];
     expect(median).toBeGreaterThan(0); // the picture changes…
     expect(Math.max(...diffs)).toBeLessThan(4 * median + 2); // …without a jump at the pole
+
+    // A fling (pointer events 10 ms apart, as a real drag sends them): once inertia has settled and the view
+    // refined, the URL holds the camera the view rests at, not the one the release left.
+    for (let i = 0; i < 12; i++) {
+      await page.mouse.move(x + 8 * i, y);
+      if (i === 0) await page.mouse.down();
+      await page.waitForTimeout(10);
+    }
+    await page.mouse.up();
+    await expect.poll(() => page.getByTestId('timing').textContent(), { timeout: 120_000, interval: 250 }).toMatch(/refined 8\/8/);
+    const rest = new Vector3(...(await page.evaluate(() => (window as any).__epigraf.cameraOrigin()) as [number, number, number]));
+    const q = parseUrlState(new URL(page.url()).search).state.q!;
+    const fromUrl = new Vector3(0, 0, 1).applyQuaternion(new Quaternion(...q).normalize());
+    expect(fromUrl.angleTo(rest)).toBeLessThan(1e-3);
     await page.close();
   });
 

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { Vector3 } from 'three';
-import { OrbitController } from '../../src/ui/orbit';
+import { HOLD_MS, INERTIA_MS, OrbitController } from '../../src/ui/orbit';
 import { cameraFromAngles } from '../../src/render/camera';
 
 const origin = (o: OrbitController) => new Vector3(...o.camera.origin);
@@ -47,13 +47,50 @@ describe('orbit controller', () => {
     expect(origin(o).y).toBeGreaterThan(0);
   });
 
-  it('inertia decays to rest; arrow keys and zoom stay within limits', () => {
+  /** A 400 px/s fling (4 px every 10 ms on a 400 px view: π rad/s), released at 45 ms; steps every `everyMs`. */
+  function fling(everyMs: number) {
+    const o = new OrbitController({ radius: 1, fovDeg: 30 });
+    for (let t = 0; t <= 40; t += 10) o.drag(4, 0, 400, t);
+    const atRelease = origin(o);
+    o.release(45);
+    let t = 45;
+    while (o.step(t) && t < 10_000) t += everyMs;
+    return { restMs: t - 45, turned: origin(o).angleTo(atRelease), o };
+  }
+
+  it('inertia carries a fling on by its speed × INERTIA_MS and settles in wall time, whatever the frame rate', () => {
+    const speed = Math.PI / 1000; // rad/ms
+    const minSpeed = 5e-5;
+    const fast = fling(16); // 60 frames a second
+    const slow = fling(250); // a software adapter's 4
+    // It turns on by ∫ v e^(−t/τ) dt until the speed falls below 3°/s: v·τ·(1 − minSpeed / v).
+    expect(fast.turned).toBeCloseTo(speed * INERTIA_MS * (1 - minSpeed / speed), 2);
+    expect(slow.turned).toBeCloseTo(speed * INERTIA_MS * (1 - minSpeed / speed), 1);
+    // …and the step after the one that took the speed under it, τ·ln(v / minSpeed) ≈ 1.24 s on, says it rests.
+    const settle = INERTIA_MS * Math.log(speed / minSpeed);
+    expect(fast.restMs).toBeGreaterThanOrEqual(settle);
+    expect(fast.restMs).toBeLessThan(settle + 2 * 16);
+    expect(slow.restMs).toBeGreaterThanOrEqual(settle);
+    expect(slow.restMs).toBeLessThan(settle + 2 * 250);
+    // The slow renderer ends on the same view.
+    expect(origin(fast.o).distanceTo(origin(slow.o))).toBeLessThan(0.01);
+  });
+
+  it('no inertia after a drag that came to rest before its release, or one given no times', () => {
+    const o = new OrbitController({ radius: 1, fovDeg: 30 });
+    for (let t = 0; t <= 40; t += 10) o.drag(4, 0, 400, t);
+    o.drag(4, 0, 400, 40 + HOLD_MS + 1); // after a pause the speed starts afresh…
+    o.release(40 + 2 * HOLD_MS + 2); // …and a release after another pause is a stop
+    const held = origin(o);
+    expect(o.step(1000)).toBe(false);
+    expect(origin(o).distanceTo(held)).toBe(0);
+    const untimed = new OrbitController({ radius: 1, fovDeg: 30 });
+    untimed.drag(30, 0, 400);
+    expect(untimed.step(0)).toBe(false);
+  });
+
+  it('arrow keys and zoom stay within limits', () => {
     const o = new OrbitController({ radius: 1, fovDeg: 30, minFovDeg: 10, maxFovDeg: 45 });
-    o.drag(30, 0, 400);
-    let steps = 0;
-    while (o.step() && steps < 1000) steps++;
-    expect(steps).toBeGreaterThan(5);
-    expect(steps).toBeLessThan(200);
     const before = origin(o);
     o.key('ArrowLeft');
     expect(origin(o).distanceTo(before)).toBeGreaterThan(0.1);
