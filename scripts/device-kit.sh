@@ -8,7 +8,9 @@
 #
 # Usage: bash scripts/device-kit.sh [COMMIT …]
 #   Each COMMIT also gets a bench-render@COMMIT.mjs, bundled from a temporary worktree, to time two versions of
-#   the renderer in one device session.
+#   the renderer in one device session. bench-render@storage-decoder.mjs is HEAD with the decoder weights bound as
+#   read-only storage instead of a uniform buffer (MAX_UNIFORM_BYTES = 0 in src/render/mlpWgsl.ts), to compare
+#   the two bindings on the same GPU.
 # Then on the device, from the repository root:
 #   bash .devbench/run.sh 'bench-render --presets tiny,small,official --size 64 --frames 5' 'check-agreement'
 #   Each argument is one command: a bundle's name and its arguments. Their stdout goes to $OUT/all.jsonl, each
@@ -28,14 +30,24 @@ xz -T0 -6 -c node_modules/webgpu/dist/linux-x64/dawn.node > "$kit/dawn.node.xz"
 for s in bench-render check-agreement bench-train; do
   node scripts/bundle-script.mjs "scripts/$s.ts" "$kit/$s.mjs"
 done
-for c in "$@"; do
-  short=$(git rev-parse --short "$c")
+# bundle_at NAME COMMIT [SED-EXPRESSION FILE]: bench-render@NAME.mjs from COMMIT, optionally with one edit.
+bundle_at() {
+  local wt
   wt=$(mktemp -d "$root/.devbench-wt.XXXX")
-  git worktree add -q --detach "$wt" "$short"
+  git worktree add -q --detach "$wt" "$2"
   ln -s "$root/node_modules" "$wt/node_modules"
-  (cd "$wt" && node scripts/bundle-script.mjs scripts/bench-render.ts "$root/$kit/bench-render@$short.mjs")
+  if [ $# -eq 4 ]; then
+    sed -i "$3" "$wt/$4"
+    git -C "$wt" diff --quiet && { echo "device-kit: the edit '$3' changed nothing in $4" >&2; exit 1; }
+  fi
+  (cd "$wt" && node scripts/bundle-script.mjs scripts/bench-render.ts "$root/$kit/bench-render@$1.mjs")
+  rm "$wt/node_modules"
   git worktree remove --force "$wt"
+}
+for c in "$@"; do
+  bundle_at "$(git rev-parse --short "$c")" "$c"
 done
+bundle_at storage-decoder HEAD 's/^export const MAX_UNIFORM_BYTES = 65536;/export const MAX_UNIFORM_BYTES = 0;/' src/render/mlpWgsl.ts
 
 (
   cd .gl

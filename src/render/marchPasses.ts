@@ -2,7 +2,7 @@
  * Which ray-march the renderer runs for a frame: one lane per ray (private arrays, no barriers) or MARCH_LANES
  * lanes per ray (arrays in workgroup memory). Several lanes keep a GPU busy when a frame has few pixels; one
  * lane keeps more rays in flight once a frame fills the GPU, because workgroup memory caps the rays of the
- * several-lane march. On an H200 (README, Lanes per ray) 16 lanes drew 64² frames 2.1–2.7× faster than one lane,
+ * several-lane march. On an H200 (docs/render-performance.md, Lanes per ray) 16 lanes drew 64² frames 2.1–2.7× faster than one lane,
  * the two were even at 128² (0.88–1.25), and one lane was at least 1.6× faster at 256² and 512².
  */
 import type { ModelConfig } from '../model/config';

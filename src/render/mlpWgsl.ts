@@ -35,7 +35,7 @@ export function f32Literal(v: number): string {
  * Largest layer (inputs × outputs) emitted group by group. Bigger layers loop over their groups: unrolled code
  * costs compile time (with the official decoder's 32 → 64 layer fully unrolled, the official-shapes renderer test
  * took 125 s instead of 77 s on lavapipe) and instruction cache (frames were slower on an H200, not faster:
- * README, *The background pass*).
+ * docs/render-performance.md, *The background pass*).
  */
 const UNROLL_LIMIT = 1024;
 

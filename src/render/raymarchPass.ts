@@ -28,7 +28,7 @@ export interface RaymarchBindings {
 
 /**
  * Invocations decoding one ray's samples side by side in the several-lane march (also the coarse chunk after
- * which a ray may stop): the fastest of 8, 16 and 32 on 64² frames on an H200 (README, Lanes per ray).
+ * which a ray may stop): the fastest of 8, 16 and 32 on 64² frames on an H200 (docs/render-performance.md, Lanes per ray).
  */
 export const MARCH_LANES = 16;
 
