@@ -2,9 +2,9 @@ import { useEffect, useRef } from 'react';
 import { useViewer } from './store';
 import { currentModel, drawFrame } from './engine';
 import type { OrbitController } from './orbit';
-import { jitterAt } from './progressive';
+import { jitterAt, movingResolution, updateMsPerPixel } from './progressive';
 
-/** Still views refine over this many jittered frames; moving views render at a quarter of the pixels. */
+/** Still views refine over this many jittered frames; moving views render smaller (movingResolution). */
 export const PROGRESSIVE_FRAMES = 8;
 
 interface Props {
@@ -17,7 +17,12 @@ interface Props {
 export function ViewCanvas({ orbit, onCameraChange }: Props) {
   const canvas = useRef<HTMLCanvasElement>(null);
   // unsettled: the camera moved since the view last came to rest
-  const L = useRef({ dragging: false, moved: true, unsettled: false, frame: 0, busy: false, lastX: 0, lastY: 0, revision: -1 });
+  // msPerPixel: recent frames' cost, which sizes the frames drawn while moving; movingRes: their size, chosen
+  // when a movement starts and kept until the view rests, so that it does not flicker between two sizes
+  const L = useRef({
+    dragging: false, moved: true, unsettled: false, frame: 0, busy: false, lastX: 0, lastY: 0, revision: -1,
+    msPerPixel: null as number | null, movingRes: null as number | null,
+  });
 
   useEffect(() => {
     let raf = 0;
@@ -43,7 +48,9 @@ export function ViewCanvas({ orbit, onCameraChange }: Props) {
       if (moving) l.frame = 0;
       const n = l.frame++;
       const still = !moving;
-      const res = still ? st.resolution : Math.max(16, st.resolution / 2);
+      if (still) l.movingRes = null;
+      else l.movingRes ??= movingResolution(st.resolution, l.msPerPixel);
+      const res = l.movingRes ?? st.resolution;
       l.busy = true;
       const t0 = performance.now();
       drawFrame(canvas.current, {
@@ -60,6 +67,7 @@ export function ViewCanvas({ orbit, onCameraChange }: Props) {
         bgOnly: st.mode === 'background',
       })
         .then((r) => {
+          l.msPerPixel = updateMsPerPixel(l.msPerPixel, r.ms, res);
           st.set({ renderMs: r.ms, fps: 1000 / (performance.now() - t0), evalsPerPixel: r.evalsPerPixel, refined: still ? n + 1 : 0, loading: null });
         })
         .catch((e) => st.set({ status: 'error', message: String((e as Error).message) }))

@@ -13,3 +13,26 @@ export function jitterAt(n: number): [number, number] {
   };
   return [halton(n, 2) - 0.5, halton(n, 3) - 0.5];
 }
+
+/** How long a frame may take while the view moves (ms), so that a drag stays interactive (5 frames a second or more) on slow adapters. */
+export const MOVING_BUDGET_MS = 200;
+/** Smallest resolution the view renders at. */
+export const MIN_RESOLUTION = 16;
+
+/**
+ * Resolution of the frames drawn while the view moves: half the still resolution, halved again while a frame
+ * at `msPerPixel` (the recent frames' cost) would exceed the budget. On a GPU that is half; on a software adapter
+ * at a large still resolution it keeps drags at a few frames per second instead of seconds per frame.
+ */
+export function movingResolution(still: number, msPerPixel: number | null, budgetMs = MOVING_BUDGET_MS): number {
+  let r = Math.max(MIN_RESOLUTION, still / 2);
+  if (msPerPixel === null) return r;
+  while (r / 2 >= MIN_RESOLUTION && r * r * msPerPixel > budgetMs) r /= 2;
+  return r;
+}
+
+/** Running estimate of a frame's cost per pixel: an exponential mean over frames of any resolution. */
+export function updateMsPerPixel(prev: number | null, ms: number, resolution: number): number {
+  const cur = ms / (resolution * resolution);
+  return prev === null ? cur : 0.5 * prev + 0.5 * cur;
+}
