@@ -8,7 +8,7 @@ import type { Camera, Patch } from './camera';
 export const FLAGS = { det: 1, ignoreBg: 2, bgOnly: 4, whiteBack: 8, occupancy: 16, bgModel: 32, inject: 64, interpolate: 128 } as const;
 
 /** Bytes of the WGSL `Frame` uniform struct. */
-const FRAME_BYTES = 144;
+const FRAME_BYTES = 160;
 
 export interface FrameParams {
   camera: Camera;
@@ -28,6 +28,8 @@ export interface FrameParams {
   blend: number;
   outsideEmpty: boolean;
   gridRes: number;
+  /** The band of rows [start, end) that this dispatch draws. */
+  rows: [number, number];
 }
 
 export class FrameUniforms {
@@ -57,6 +59,7 @@ export class FrameUniforms {
     f[32] = p.blend;
     u[33] = p.outsideEmpty ? 1 : 0;
     u[34] = p.gridRes;
+    u.set(p.rows, 36);
     this.device.queue.writeBuffer(this.buffer, 0, this.data);
   }
 

@@ -24,6 +24,11 @@ export interface WgslRenderOptions {
   patch?: Patch;
   /** Weight of this frame in the accumulation buffer (1 = replace, 1/(n+1) = running mean). */
   blend?: number;
+  /**
+   * Draws only rows [start, end) of the frame (default: all): a frame drawn band by band, one submit each, so
+   * that a slow adapter can stop between them. Decoder evaluations are counted from the band at row 0 on.
+   */
+  rows?: [number, number];
   /** Exact sample depths per pixel ([W·H·coarse] and [W·H·fine], row-major from the top-left pixel): reproduces a given stochastic render. */
   inject?: { coarseZ: Float32Array; fineZ: Float32Array };
 }

@@ -154,6 +154,10 @@ export class WgslRenderer {
     const coarse = o.coarse ?? cfg.samples.coarse;
     const fine = o.fine ?? cfg.samples.fine;
     this.raymarch.checkCoarse(coarse); // before the upload below, which would otherwise be left behind
+    const rows = o.rows ?? [0, o.height];
+    if (!(Number.isInteger(rows[0]) && Number.isInteger(rows[1]) && rows[0] >= 0 && rows[0] < rows[1] && rows[1] <= o.height)) {
+      throw new Error(`rows must be a band [start, end) within the frame's ${o.height} rows (got [${rows.join(', ')}])`);
+    }
     const injected = o.inject ? uploadInjectedDepths(this.device, o.inject, o.width * o.height, coarse, fine) : null;
     const bgSteps = o.bgSteps ?? cfg.background.steps;
     this.frame.write({
@@ -172,8 +176,9 @@ export class WgslRenderer {
       blend: o.blend ?? 1,
       outsideEmpty: this.outsideEmpty,
       gridRes: this.occupancy.gridRes,
+      rows,
     });
-    this.device.queue.writeBuffer(this.counter, 0, new Uint32Array([0]));
+    if (rows[0] === 0) this.device.queue.writeBuffer(this.counter, 0, new Uint32Array([0]));
     const enc = this.device.createCommandEncoder({ label: 'raymarch frame' });
     this.raymarch.forFrame(o.width, o.height).encode(
       enc,
@@ -188,7 +193,7 @@ export class WgslRenderer {
         counter: this.counter,
       },
       o.width,
-      o.height,
+      rows[1] - rows[0],
     );
     this.background.encode(
       enc,
@@ -199,7 +204,7 @@ export class WgslRenderer {
         rgba: t.rgba,
         accum: t.accum,
       },
-      o.width * o.height,
+      o.width * (rows[1] - rows[0]),
       bgSteps,
     );
     this.device.queue.submit([enc.finish()]);

@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import { useViewer } from './store';
 import { currentModel, drawFrame } from './engine';
 import type { OrbitController } from './orbit';
-import { jitterAt, movingResolution, updateMsPerPixel } from './progressive';
+import { MOVING_BUDGET_MS, jitterAt, movingResolution, updateMsPerPixel } from './progressive';
 
 /** Still views refine over this many jittered frames; moving views render smaller (movingResolution). */
 export const PROGRESSIVE_FRAMES = 8;
@@ -65,8 +65,13 @@ export function ViewCanvas({ orbit, onCameraChange }: Props) {
         samples: st.samples,
         ignoreBg: !st.background || st.mode === 'foreground',
         bgOnly: st.mode === 'background',
+        // A still frame longer than a moving one is drawn in bands, and a drag (or any change) stops it at the
+        // next band instead of waiting for the whole frame.
+        bands: still && l.msPerPixel !== null ? Math.ceil((l.msPerPixel * res * res) / MOVING_BUDGET_MS) : 1,
+        shouldStop: () => l.moved || l.dragging || useViewer.getState().revision !== l.revision,
       })
         .then((r) => {
+          if (!r) return;
           l.msPerPixel = updateMsPerPixel(l.msPerPixel, r.ms, res);
           st.set({ renderMs: r.ms, fps: 1000 / (performance.now() - t0), evalsPerPixel: r.evalsPerPixel, refined: still ? n + 1 : 0, loading: null });
         })

@@ -167,6 +167,10 @@ export interface FrameParams {
   samples?: number;
   ignoreBg?: boolean;
   bgOnly?: boolean;
+  /** Draws the frame in this many bands of rows, one submit each (default 1), so that it can stop between them. */
+  bands?: number;
+  /** Asked between bands: true abandons the frame, which is then neither shown nor counted. */
+  shouldStop?: () => boolean;
 }
 
 let lastFrame: FrameParams | null = null;
@@ -178,8 +182,11 @@ function sampleCounts(cfg: ModelConfig, maxCoarse: number, m: number): { coarse:
   };
 }
 
-/** Renders the current latent with the WGSL renderer and shows it on the canvas; resolves when the GPU is done. */
-export async function drawFrame(canvas: HTMLCanvasElement, f: FrameParams): Promise<{ ms: number; evalsPerPixel: number }> {
+/**
+ * Renders the current latent with the WGSL renderer and shows it on the canvas; resolves when the GPU is done,
+ * with null when the frame was abandoned between bands (f.shouldStop, or another model or latent meanwhile).
+ */
+export async function drawFrame(canvas: HTMLCanvasElement, f: FrameParams): Promise<{ ms: number; evalsPerPixel: number } | null> {
   const model = current;
   if (!model || !latent) throw new Error('nothing to draw yet');
   const device = (tf.backend() as unknown as { device: GPUDevice }).device;
@@ -188,7 +195,8 @@ export async function drawFrame(canvas: HTMLCanvasElement, f: FrameParams): Prom
     display = { pass: await DisplayPass.create(device, navigator.gpu.getPreferredCanvasFormat()), context, canvas };
   }
   const t0 = performance.now();
-  model.renderer.render(f.camera, {
+  const frameLatent = latent;
+  const options = {
     width: f.resolution,
     height: f.resolution,
     skipping: f.skipping,
@@ -200,7 +208,14 @@ export async function drawFrame(canvas: HTMLCanvasElement, f: FrameParams): Prom
     ...sampleCounts(model.generator.config, model.renderer.maxCoarse, f.samples ?? 1),
     ignoreBg: f.ignoreBg,
     bgOnly: f.bgOnly && model.generator.config.background.enabled,
-  });
+  };
+  const bands = Math.max(1, Math.min(Math.floor(f.bands ?? 1), f.resolution));
+  for (let b = 0; b < bands; b++) {
+    model.renderer.render(f.camera, { ...options, rows: [Math.floor((b * f.resolution) / bands), Math.floor(((b + 1) * f.resolution) / bands)] });
+    if (b + 1 === bands) break;
+    await device.queue.onSubmittedWorkDone();
+    if (f.shouldStop?.() || current !== model || latent !== frameLatent) return null;
+  }
   const cfg = model.generator.config;
   const out = model.renderer.outputs;
   display.pass.draw(display.context.getCurrentTexture(), f.showAccum ? { ...out, rgba: out.accum } : out, f.mode, cfg.camera.near, cfg.camera.far);

@@ -27,8 +27,9 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
   let Sb = frame.bgSteps;
   let spc = min(Sb, BG_POINTS);
   let G = BG_POINTS / spc;
-  let first = (wid.y * nwg.x + wid.x) * G;
-  let npix = frame.width * frame.height;
+  // pixels [first, npix) of this band of rows
+  let first = frame.rowStart * frame.width + (wid.y * nwg.x + wid.x) * G;
+  let npix = frame.rowEnd * frame.width;
   if (t == 0u) {
     var need = 0u;
     for (var g = 0u; g < G; g++) {

@@ -14,7 +14,9 @@ struct Frame {
   bgSteps: u32, flags: u32, frameIndex: u32, seed: u32,
   jitter: vec2f, lastDelta: f32, bgStart: f32,
   patchWindow: vec4f,
-  blend: f32, outsideEmpty: u32, gridRes: u32, pad: u32,
+  blend: f32, outsideEmpty: u32, gridRes: u32, pad0: u32,
+  // The band of rows [rowStart, rowEnd) this dispatch draws (a frame may be drawn in several).
+  rowStart: u32, rowEnd: u32, pad1: u32, pad2: u32,
 }
 
 const FLAG_DET = 1u;

@@ -1,6 +1,7 @@
 // Volume rendering of a tri-plane — the WGSL twin of renderReference (src/render/reference.ts).
 //
-// A workgroup marches RAYS neighbouring pixels of one row, LANES invocations per ray, which decode a ray's
+// A workgroup marches RAYS neighbouring pixels of one row (of the band frame.rowStart … rowEnd that this dispatch
+// draws: a frame may be drawn in several), LANES invocations per ray, which decode a ray's
 // samples side by side: one invocation per pixel would leave a GPU mostly idle on small frames. With several
 // lanes a ray's sample arrays live in workgroup memory and a lane of each ray (lane 0) does the short sequential
 // steps. With one lane (large frames on a GPU, and software adapters) they are the invocation's own (private)
@@ -185,8 +186,8 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lid: 
   let r = lid % RAYS;
   let lane = lid / RAYS;
   let px = wg.x * RAYS + r;
-  let py = wg.y;
-  let inFrame = px < frame.width && py < frame.height;
+  let py = frame.rowStart + wg.y;
+  let inFrame = px < frame.width && py < frame.rowEnd;
   let pix = py * frame.width + px;
   rayKey = hashU32(pix * 9781u + frame.frameIndex * 6271u + frame.seed * 26699u + 1u);
   evals = 0u;
