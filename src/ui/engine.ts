@@ -13,6 +13,7 @@ import { toDisplay, toDisplayByte } from '../render/displayMap';
 import type { ModelConfig } from '../model/config';
 import { renderReference } from '../render/reference';
 import { WgslRenderer } from '../render/wgslRenderer';
+import { frameBands } from '../render/renderOptions';
 import { DisplayPass, type DisplayMode } from '../render/displayPass';
 
 export interface BackendInfo {
@@ -167,7 +168,10 @@ export interface FrameParams {
   samples?: number;
   ignoreBg?: boolean;
   bgOnly?: boolean;
-  /** Draws the frame in this many bands of rows, one submit each (default 1), so that it can stop between them. */
+  /**
+   * Draws the frame in at least this many bands of rows, one submit each (default 1, and always enough that none
+   * exceeds MAX_BAND_PIXELS), so that it can stop between them.
+   */
   bands?: number;
   /** Asked between bands: true abandons the frame, which is then neither shown nor counted. */
   shouldStop?: () => boolean;
@@ -209,10 +213,10 @@ export async function drawFrame(canvas: HTMLCanvasElement, f: FrameParams): Prom
     ignoreBg: f.ignoreBg,
     bgOnly: f.bgOnly && model.generator.config.background.enabled,
   };
-  const bands = Math.max(1, Math.min(Math.floor(f.bands ?? 1), f.resolution));
-  for (let b = 0; b < bands; b++) {
-    model.renderer.render(f.camera, { ...options, rows: [Math.floor((b * f.resolution) / bands), Math.floor(((b + 1) * f.resolution) / bands)] });
-    if (b + 1 === bands) break;
+  const bands = frameBands(f.resolution, f.resolution, f.bands);
+  for (let b = 0; b < bands.length; b++) {
+    model.renderer.render(f.camera, { ...options, rows: bands[b] });
+    if (b + 1 === bands.length) break;
     await device.queue.onSubmittedWorkDone();
     if (f.shouldStop?.() || current !== model || latent !== frameLatent) return null;
   }
@@ -232,7 +236,8 @@ export async function renderToPixels(camera: Camera, size: number, frames: numbe
   const model = current;
   if (!model || !latent) throw new Error('nothing to render yet');
   for (let n = 0; n < frames; n++)
-    model.renderer.render(camera, { width: size, height: size, skipping: true, frameIndex: n, seed: latent.seed, jitter: jitter(n), blend: 1 / (n + 1), deterministic: frames === 1 });
+    for (const rows of frameBands(size, size))
+      model.renderer.render(camera, { width: size, height: size, skipping: true, frameIndex: n, seed: latent.seed, jitter: jitter(n), blend: 1 / (n + 1), deterministic: frames === 1, rows });
   const img = await model.renderer.read('accum');
   const out = new Uint8Array(size * size * 4);
   for (let i = 0; i < size * size; i++) {

@@ -5,7 +5,7 @@
 import { describe, it, expect } from 'vitest';
 import { preset, type ModelConfig } from '../../src/model/config';
 import { FLAGS } from '../../src/render/frameUniforms';
-import { frameFlags } from '../../src/render/renderOptions';
+import { MAX_BAND_PIXELS, frameBands, frameFlags } from '../../src/render/renderOptions';
 
 describe('frameFlags', () => {
   const withBg = preset('tiny');
@@ -34,5 +34,27 @@ describe('frameFlags', () => {
     const inject = { coarseZ: new Float32Array(64 * 24), fineZ: new Float32Array(64 * 24) };
     expect(frameFlags(withBg, { ...size, inject }) & FLAGS.inject).toBe(FLAGS.inject);
     expect(() => frameFlags(withBg, { ...size, inject, skipping: true })).toThrow('injected sample depths and empty-space skipping cannot be combined');
+  });
+});
+
+describe('frameBands', () => {
+  it('covers every row once, in order, in at least the bands asked for and none over MAX_BAND_PIXELS', () => {
+    expect(frameBands(64, 64)).toEqual([[0, 64]]);
+    expect(frameBands(64, 13, 3)).toEqual([[0, 4], [4, 8], [8, 13]]);
+    expect(frameBands(64, 4, 10)).toEqual([[0, 1], [1, 2], [2, 3], [3, 4]]); // at most one band per row
+    expect(frameBands(256, 256)).toEqual([[0, 256]]);
+    const big = frameBands(1024, 1024);
+    expect(big).toHaveLength(16);
+    expect(big[0]).toEqual([0, 64]);
+    for (const [cases, w, h, n] of [[0, 1024, 1024, 1], [1, 512, 512, 7], [2, 300, 97, 2], [3, 1000, 131, 1], [4, 1000, 1000, 1]] as const) {
+      const bands = frameBands(w, h, n);
+      expect(bands[0][0], `case ${cases}`).toBe(0);
+      expect(bands[bands.length - 1][1]).toBe(h);
+      for (let i = 1; i < bands.length; i++) expect(bands[i][0]).toBe(bands[i - 1][1]);
+      for (const [a, b] of bands) {
+        expect(b).toBeGreaterThan(a);
+        expect((b - a) * w).toBeLessThanOrEqual(MAX_BAND_PIXELS);
+      }
+    }
   });
 });
