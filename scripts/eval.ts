@@ -1,5 +1,5 @@
 /**
- * `npm run eval -- --weights DIR --dataset procedural:OBJECTS:VIEWS[:env|white] | DIR | ZIP [options]`:
+ * `npm run eval -- --weights DIR --dataset procedural[:plant|mushroom|fruit][:OBJECTS:VIEWS][:env|white] | DIR | ZIP [options]`:
  * an FID-style score of a generator against a dataset, on tfjs-wasm, one JSON line on stdout (progress on stderr).
  *
  *   --n N (2000)            generated images, and real images (without replacement; fewer if the dataset is smaller)
@@ -23,6 +23,7 @@ import { dirSource } from '../src/model/weightsNode';
 import { Generator } from '../src/model/generator';
 import { MT19937 } from '../src/model/prng';
 import { proceduralDataset } from '../src/data/inMemory';
+import { parseProceduralSpec } from '../src/data/procedural/spec';
 import { importDataset, filesFromZip, type EpigrafDataset } from '../src/data/importDataset';
 import { filesFromDir } from '../src/data/datasetNode';
 import { pickSamples } from '../src/data/batches';
@@ -57,11 +58,10 @@ function parse(argv: string[]) {
 }
 
 async function loadDataset(spec: string, res: number | undefined, seed: number): Promise<EpigrafDataset> {
-  if (spec.startsWith('procedural:')) {
-    const [, objects, views, bg] = spec.split(':');
-    const background = (bg ?? 'env') as 'env' | 'white';
-    if (background !== 'env' && background !== 'white') throw new Error(`procedural background must be env or white, got ${bg}`);
-    return proceduralDataset({ seed, objects: Number(objects), views: Number(views), resolution: res ?? 64, background, aa: 2 }, (d) =>
+  const procedural = parseProceduralSpec(spec);
+  if (procedural) {
+    const { objects, views, family } = procedural;
+    return proceduralDataset({ seed, objects, views, family, resolution: res ?? 64, background: procedural.background ?? 'env', aa: 2 }, (d) =>
       process.stderr.write(`\rdataset: object ${d}/${objects}`),
     );
   }

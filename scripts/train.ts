@@ -3,7 +3,8 @@
  * default (with this project's wasm kernels), or WebGPU in Node (Dawn: Mesa lavapipe here, a real GPU
  * elsewhere), or the cpu backend.
  *
- *   --dataset procedural[:plant|mushroom|fruit][:OBJECTS:VIEWS] | DIR | FILE.zip   (default procedural:32:32)
+ *   --dataset procedural[:plant|mushroom|fruit][:OBJECTS:VIEWS][:env|white] | DIR | FILE.zip   (default procedural:32:32;
+ *             a background in the name overrides --background)
  *   --background white|env   --res R (64)   --preset tiny|small|official (tiny)   --patch r (32)   --batch B (8)
  *   --steps N (100) | --kimg K   --gamma γ (0.05)   --checkpoint-every K (25)   --seed S (0)   --resume   --backend wasm|webgpu|cpu
  *   --patch-filter point|area (point: the official aliased patches; area: box-filtered real patches and
@@ -23,7 +24,7 @@ import { preset, type PresetName } from '../src/model/config';
 import { encodeWeights } from '../src/model/weights';
 import { writeWeightsDir } from '../src/model/weightsNode';
 import { proceduralDataset, toyDataset } from '../src/data/inMemory';
-import { FAMILIES, type Family } from '../src/data/procedural/families';
+import { parseProceduralSpec } from '../src/data/procedural/spec';
 import { importDataset, filesFromZip } from '../src/data/importDataset';
 import { filesFromDir } from '../src/data/datasetNode';
 import { dConfigFor } from '../src/train/discriminator';
@@ -98,20 +99,14 @@ export async function setupRun(a: TrainArgs, replication?: Replication) {
   } else if (a.backend === 'wasm' || a.backend === 'cpu') await useBackend(a.backend);
   else throw new Error(`--backend must be wasm, webgpu or cpu (got ${a.backend})`);
   const t0 = performance.now();
+  const procedural = parseProceduralSpec(a.data);
   const data = a.data === 'toy' || a.data.startsWith('toy:')
     ? (() => {
         const [markSize, markOffset] = a.data.split(':').slice(1).map(Number);
         return toyDataset({ resolution: a.res, markSize, markOffset });
       })()
-    : a.data.startsWith('procedural:')
-    ? (() => {
-        // procedural[:FAMILY][:OBJECTS:VIEWS]
-        const parts = a.data.split(':').slice(1);
-        const family = (FAMILIES as readonly string[]).includes(parts[0]) ? (parts.shift() as Family) : undefined;
-        const [objects, views] = [Number(parts[0] ?? 32), Number(parts[1] ?? 32)];
-        if (!(objects > 0 && views > 0)) throw new Error(`--dataset ${a.data}: expected procedural[:${FAMILIES.join('|')}][:OBJECTS:VIEWS]`);
-        return proceduralDataset({ seed: a.seed, objects, views, resolution: a.res, background: a.background, aa: 2, family });
-      })()
+    : procedural
+    ? proceduralDataset({ seed: a.seed, objects: procedural.objects, views: procedural.views, resolution: a.res, background: procedural.background ?? a.background, aa: 2, family: procedural.family })
     : await importDataset(a.data.endsWith('.zip') ? filesFromZip(new Uint8Array(readFileSync(a.data)), a.data) : await filesFromDir(a.data), { label: a.data });
   if (!replication?.index) console.error(`dataset: ${data.names.length} images of ${data.resolution}² (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   const cfg = preset(a.preset);

@@ -74,7 +74,7 @@ export function normalize2ndMoment(x: tf.Tensor2D): tf.Tensor2D {
 // ---- FIR resampling -----------------------------------------------------------------------------
 
 /** The official resample filter [1, 3, 3, 1]; its 2-D form is the normalised outer product. */
-const FIR = [1, 3, 3, 1].map((v) => v / 8);
+export const FIR = [1, 3, 3, 1].map((v) => v / 8);
 
 /**
  * 1-D linear operators equal to the official upfirdn2d calls, applied per axis because the 2-D filter is

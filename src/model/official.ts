@@ -1,9 +1,11 @@
 /**
  * Official EpiGRAF `G_ema.state_dict()` tensors → this project's parameters. The names are the same by
- * design; the official state additionally holds constant buffers that our config determines, which are
- * checked rather than stored.
+ * design; the official state additionally holds constant buffers that this project computes, which are checked
+ * rather than stored (the Fourier coefficients and the resample filters), and the mapping's mean camera pose,
+ * which only generator pose conditioning reads (an option the importer refuses).
  */
 import { bgFourierCoefs, type ModelConfig } from './config';
+import { FIR } from './layers';
 import { numel, paramSpecs, type ParamArrays } from './params';
 
 export interface OfficialTensor {
@@ -12,6 +14,12 @@ export interface OfficialTensor {
 }
 
 const DERIVED = /\.(resample_filter|fourier_encoder\.fourier_coefs)$|^mapping\.mean_camera_pose$/;
+
+/** The official 2-D resample filter: the outer product of the normalised [1, 3, 3, 1], row-major [4, 4]. */
+const RESAMPLE_FILTER_2D = FIR.flatMap((a) => FIR.map((b) => a * b));
+
+const close = (got: Float32Array, want: ArrayLike<number>) =>
+  got.length === want.length && Array.from(want).every((v, i) => Math.abs(v - got[i]) <= 1e-6 * Math.max(1, Math.abs(v)));
 
 export class OfficialStateError extends Error {
   constructor(message: string) {
@@ -28,11 +36,10 @@ export function fromOfficialState(cfg: ModelConfig, state: Map<string, OfficialT
   for (const [name, t] of state) {
     if (known.has(name)) continue;
     if (DERIVED.test(name)) {
-      if (name.endsWith('fourier_coefs')) {
-        const want = bgFourierCoefs(cfg);
-        if (t.data.length !== want.length || want.some((v, i) => Math.abs(v - t.data[i]) > 1e-6 * Math.max(1, Math.abs(v))))
-          throw new OfficialStateError(`${name}: Fourier coefficients do not match background.fourierFrequencies = ${cfg.background.fourierFrequencies}`);
-      }
+      if (name.endsWith('fourier_coefs') && !close(t.data, bgFourierCoefs(cfg)))
+        throw new OfficialStateError(`${name}: Fourier coefficients do not match background.fourierFrequencies = ${cfg.background.fourierFrequencies}`);
+      if (name.endsWith('resample_filter') && !close(t.data, RESAMPLE_FILTER_2D))
+        throw new OfficialStateError(`${name}: not the [1, 3, 3, 1] resample filter, the only one implemented (got [${t.shape}] ${Array.from(t.data.slice(0, 4), (v) => v.toPrecision(3)).join(', ')}, …)`);
       continue;
     }
     throw new OfficialStateError(`unexpected tensor "${name}" [${t.shape}] for this config (unsupported option?)`);

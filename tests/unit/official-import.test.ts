@@ -88,6 +88,19 @@ describe('official exports → viewer weights', () => {
     for (const [name, a] of want) expect(Array.from(imp.arrays.get(name)!), name).toEqual(Array.from(a));
   });
 
+  it('constant buffers are checked against what this project computes: Fourier coefficients, resample filters', () => {
+    const state = v.state();
+    const filters = [...state.keys()].filter((k) => k.endsWith('.resample_filter'));
+    expect(filters.length).toBeGreaterThan(0);
+    expect(() => fromOfficialState(v.config, state)).not.toThrow(); // the official run's own buffers pass
+    const box = { shape: [4, 4], data: new Float32Array(16).fill(1 / 16) }; // a box filter: another model
+    expect(() => fromOfficialState(v.config, new Map(state).set(filters[0], box))).toThrow(new RegExp(`^${filters[0].replaceAll('.', '\\.')}: not the \\[1, 3, 3, 1\\] resample filter`));
+    const coefs = [...state.keys()].find((k) => k.endsWith('fourier_coefs'))!;
+    const t = state.get(coefs)!;
+    const shifted = { shape: t.shape, data: t.data.map((x) => x * 2) };
+    expect(() => fromOfficialState(v.config, new Map(state).set(coefs, shifted))).toThrow(/Fourier coefficients do not match/);
+  });
+
   it('the exporter’s config reader turns a snapshot’s G_ema attributes into the meta the importer expects', () => {
     const out = python(`
 import json, sys, types

@@ -9,6 +9,7 @@ import { buildObject, FAMILIES } from '../../src/data/procedural/families';
 import { Scene, sdSphere } from '../../src/data/procedural/sdf';
 import { figure9Toy, TOY_COLOURS } from '../../src/data/toy';
 import { MT19937 } from '../../src/model/prng';
+import { parseProceduralSpec } from '../../src/data/procedural/spec';
 
 /** Kolmogorov–Smirnov statistic of samples against U(a, b). */
 function ksUniform(xs: number[], a: number, b: number): number {
@@ -168,5 +169,19 @@ describe('official format round trip and in-memory datasets', () => {
     expect(ds.names).toEqual(['toy/img0', 'toy/img1']);
     expect(Array.from(ds.cameraAngles)).toEqual([0, Math.fround(Math.PI / 2), 0, 0, Math.fround(Math.PI / 2), 0]);
     expect(ds.labels).toBeNull();
+  });
+});
+
+describe('procedural dataset names (npm run train / eval --dataset)', () => {
+  it('procedural[:FAMILY][:OBJECTS:VIEWS][:env|white], with defaults; anything else is not procedural', () => {
+    expect(parseProceduralSpec('procedural')).toEqual({ objects: 32, views: 32 });
+    expect(parseProceduralSpec('procedural:plant')).toEqual({ family: 'plant', objects: 32, views: 32 });
+    expect(parseProceduralSpec('procedural:96:16:env')).toEqual({ objects: 96, views: 16, background: 'env' });
+    expect(parseProceduralSpec('procedural:fruit:8:4:white')).toEqual({ family: 'fruit', objects: 8, views: 4, background: 'white' });
+    expect(parseProceduralSpec('procedural:white')).toEqual({ objects: 32, views: 32, background: 'white' });
+    expect(parseProceduralSpec('data/plants')).toBeNull();
+    expect(parseProceduralSpec('procedurals.zip')).toBeNull();
+    for (const bad of ['procedural:12', 'procedural:tree:8:4', 'procedural:0:4', 'procedural:8:4:blue', 'procedural:8:4.5', 'procedural:8:4:5'])
+      expect(() => parseProceduralSpec(bad), bad).toThrow(/expected procedural\[:plant\|mushroom\|fruit\]\[:OBJECTS:VIEWS\]\[:env\|white\]/);
   });
 });
