@@ -24,7 +24,10 @@ export function parseProceduralSpec(name: string, defaults = { objects: 32, view
   const spec: ProceduralSpec = { ...defaults };
   if ((FAMILIES as readonly string[]).includes(parts[0])) spec.family = parts.shift() as Family;
   const last = parts[parts.length - 1];
-  if (last === 'env' || last === 'white') spec.background = (parts.pop(), last);
+  if (last === 'env' || last === 'white') {
+    spec.background = last;
+    parts.pop();
+  }
   if (parts.length === 2) {
     [spec.objects, spec.views] = parts.map(Number);
     if (!(Number.isInteger(spec.objects) && spec.objects > 0 && Number.isInteger(spec.views) && spec.views > 0)) throw bad();
