@@ -1,5 +1,6 @@
 // Sums vitest's JSON reports of every tier into one closing line: "N passed, N failed".
-// A tier without a report (it crashed or never ran) counts as a failure.
+// A tier without a report (it crashed or never ran) counts as a failure, and so does a skipped or todo test:
+// nothing may pass quietly by not running.
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -16,8 +17,9 @@ for (const tier of tiers) {
   }
   const r = JSON.parse(readFileSync(f, 'utf8'));
   const p = r.numPassedTests ?? 0;
-  const fl = (r.numFailedTests ?? 0) + (r.numFailedTestSuites ?? 0);
-  console.log(`tier ${tier}: ${p} passed, ${fl} failed, ${r.numPendingTests ?? 0} skipped`);
+  const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+  const fl = (r.numFailedTests ?? 0) + (r.numFailedTestSuites ?? 0) + skipped;
+  console.log(`tier ${tier}: ${p} passed, ${fl} failed, ${skipped} skipped (counted as failed)`);
   if (p === 0) missing++;
   passed += p;
   failed += fl;

@@ -52,7 +52,9 @@ export async function saveCheckpoint(t: Trainer): Promise<{ json: string; bin: U
   const parts: Float32Array[] = [];
   let offset = 0;
   for (const [name, tensor] of named) {
-    const data = (await tensor.data()) as Float32Array;
+    // Every value is stored as float32: the optimisers' step counts are int32 tensors, whose raw bits read back as
+    // float32 would be a denormal (exact as a float up to 2^24 steps).
+    const data = Float32Array.from(await tensor.data());
     entries.push({ name, shape: tensor.shape, offset, length: data.length });
     parts.push(data);
     offset += data.length * 4;
@@ -134,7 +136,13 @@ export async function restoreCheckpoint(t: Trainer, json: string, bin: Uint8Arra
   put(t.D, 'D');
   for (const [prefix, opt] of [['optG', t.optimizers.G], ['optD', t.optimizers.D]] as const) {
     const ws = [...tensors].filter(([n]) => n.startsWith(`${prefix}/`)).sort((a, b) => Number(a[0].split('/')[1]) - Number(b[0].split('/')[1]));
-    if (ws.length) await opt.setWeights(ws.map(([n, e]) => ({ name: n, tensor: tf.tensor(e.data, e.shape) })));
+    if (ws.length) {
+      // Checkpoints written before step counts were converted hold the int32 bits of the count in its float32
+      // slot: a positive denormal, which no real count is. Read those bits back as the integer they are.
+      const [, first] = ws[0];
+      if (first.data.length === 1 && first.data[0] > 0 && first.data[0] < 1.2e-38) first.data = new Float32Array([new Int32Array(first.data.buffer, first.data.byteOffset, 1)[0]]);
+      await opt.setWeights(ws.map(([n, e]) => ({ name: n, tensor: tf.tensor(e.data, e.shape) })));
+    }
   }
   t.step = manifest.step;
   t.imagesSeen = manifest.imagesSeen;

@@ -200,6 +200,8 @@ describe('the patch filter option round-trips', () => {
     delete old.options.patchScales;
     const d = new Trainer(cfg, dcfg, { ...opts, patchFilter: 'point', patchScales: undefined }, data, 5);
     await restoreCheckpoint(d, JSON.stringify(old), bin);
+    expect(d.t.patchFilter).toBe('point');
+    expect(d.t.patchScales).toBeUndefined();
     for (const t of [a, b, c, d]) t.dispose();
   });
 

@@ -2,7 +2,8 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../helpers/backend';
-import { toyDataset } from '../../src/data/inMemory';
+import { proceduralDataset, toyDataset } from '../../src/data/inMemory';
+import { extractPatch } from '../../src/train/patches';
 import { Trainer } from '../../src/train/trainer';
 import { MINI_CFG, MINI_DCFG, MINI_OPTS } from '../helpers/miniature';
 
@@ -44,13 +45,28 @@ describe('trainer', () => {
   });
 
   it('real patches are cut from the dataset at the sampled patch windows, mirrored with yaw negated', () => {
-    const trainer = new Trainer(cfg, dcfg, { ...opts, mirror: false }, toyDataset({ resolution: 16 }), 2);
-    const { images, angles } = trainer.realBatch([{ scale: 1, offsetX: 0, offsetY: 0 }, { scale: 1, offsetX: 0, offsetY: 0 }]);
-    expect(images.shape).toEqual([2, 8, 8, 3]);
-    expect(Array.from(angles.dataSync()).filter((_, i) => i % 2 === 1).every((p) => Math.abs(p - Math.PI / 2) < 1e-6)).toBe(true);
+    const data = proceduralDataset({ seed: 1, objects: 2, views: 4, resolution: 16, background: 'white', aa: 1 });
+    const trainer = new Trainer(cfg, dcfg, { ...opts, mirror: true }, data, 2);
+    const r = opts.patch;
+    const patches = Array.from({ length: 16 }, (_, i) => (i % 2 ? { scale: 0.5, offsetX: 0.25, offsetY: 0.125 } : { scale: 1, offsetX: 0, offsetY: 0 }));
+    const { images, angles } = trainer.realBatch(patches);
+    expect(images.shape).toEqual([16, r, r, 3]);
     const v = images.dataSync();
-    expect(Math.min(...v)).toBeGreaterThanOrEqual(-1);
-    expect(Math.max(...v)).toBeLessThanOrEqual(1);
+    const a = angles.dataSync();
+    let onlyMirrored = 0;
+    for (let i = 0; i < patches.length; i++) {
+      const got = v.subarray(i * r * r * 3, (i + 1) * r * r * 3);
+      // Which dataset image, mirrored or not, this patch is: its pixels equal that image's patch exactly…
+      const matches: { j: number; m: boolean }[] = [];
+      for (let j = 0; j < data.images.length; j++)
+        for (const m of [false, true]) if (extractPatch(data.images[j], 16, patches[i], r, m).every((x, k) => Math.abs(x - got[k]) < 1e-6)) matches.push({ j, m });
+      expect(matches.length, `patch ${i}`).toBeGreaterThan(0);
+      // …and its camera is that image's, the yaw negated when mirrored.
+      const cam = (j: number, m: boolean) => [(m ? -1 : 1) * data.cameraAngles[3 * j], data.cameraAngles[3 * j + 1]];
+      expect(matches.some(({ j, m }) => cam(j, m).every((c, k) => Math.abs(c - a[2 * i + k]) < 1e-6)), `patch ${i}`).toBe(true);
+      if (matches.every(({ m }) => m)) onlyMirrored++;
+    }
+    expect(onlyMirrored).toBeGreaterThan(0); // the mirrored path was exercised
   });
 });
 
@@ -65,10 +81,22 @@ describe('checkpoints', () => {
     expect([b.step, b.imagesSeen]).toEqual([1, 4]);
     for (const [set, name] of [[a.G, b.G], [a.Gema, b.Gema], [a.D, b.D]] as const)
       for (const k of Object.keys(set)) expect(Array.from(name[k].dataSync())).toEqual(Array.from(set[k].dataSync()));
-    const ma = await a.optimizers.D.getWeights();
-    const mb = await b.optimizers.D.getWeights();
-    expect(mb.length).toBe(ma.length);
-    expect(Array.from(mb[3].tensor.dataSync())).toEqual(Array.from(ma[3].tensor.dataSync()));
+    for (const which of ['G', 'D'] as const) {
+      const ma = await a.optimizers[which].getWeights();
+      const mb = await b.optimizers[which].getWeights();
+      expect(mb.length, which).toBe(ma.length);
+      expect(ma.length, which).toBeGreaterThan(1); // the step count and the moments
+      for (let i = 0; i < ma.length; i++) expect(Array.from(mb[i].tensor.dataSync()), `${which} ${ma[i].name}`).toEqual(Array.from(ma[i].tensor.dataSync()));
+    }
+    // Checkpoints from before step counts were stored as floats hold the count's int32 bits: read back exactly.
+    const old = bin.slice();
+    for (const e of JSON.parse(json).tensors.filter((e: { name: string }) => e.name === 'optG/0' || e.name === 'optD/0')) {
+      expect(new Float32Array(old.buffer, e.offset, 1)[0]).toBe(1);
+      new Int32Array(old.buffer, e.offset, 1)[0] = 1;
+    }
+    const c = new Trainer(cfg, dcfg, opts, toyDataset({ resolution: 16 }), 3);
+    await restoreCheckpoint(c, json, old);
+    for (const which of ['G', 'D'] as const) expect((await c.optimizers[which].getWeights())[0].tensor.dataSync()[0], which).toBe(1);
     await expect(restoreCheckpoint(b, json, bin.slice(0, bin.length - 8))).rejects.toThrow(/^checkpoint\.bin: truncated/);
     await expect(restoreCheckpoint(b, json.replace('"version":1', '"version":7'), bin)).rejects.toBeInstanceOf(CheckpointError);
     await expect(restoreCheckpoint(b, '{oops', bin)).rejects.toThrow(/^checkpoint\.json: invalid JSON/);
