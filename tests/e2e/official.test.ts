@@ -30,9 +30,15 @@ describe('official exports in the viewer (Chromium, SwiftShader WebGPU)', () => 
     const cls = page.getByLabel('Class');
     expect(await cls.locator('option').count()).toBe(3);
     await page.getByLabel('Truncation').fill('0.5');
+    await ready();
+    const pixels = (): Promise<number[]> => page.evaluate(() => (window as any).__epigraf.viewPixels(24));
+    const class0 = await pixels();
     await cls.selectOption('2');
     await expect.poll(() => new URL(page.url()).searchParams.get('label'), { timeout: 300_000, interval: 500 }).toBe('2');
     await ready();
+    const class2 = await pixels();
+    const diff = class0.reduce((a, v, i) => a + Math.abs(v - class2[i]), 0) / class0.length;
+    expect(diff).toBeGreaterThan(10); // another class, another picture (measured 43 grey levels)
 
     const broken = JSON.parse(ex.json);
     delete broken.tensors['state/mapping.embed.weight'];

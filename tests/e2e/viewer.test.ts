@@ -87,6 +87,8 @@ describe('viewer (Chromium)', () => {
     expect(await page.getByTestId('status').getAttribute('data-status')).toBe('ready');
     const after = await pixels(page);
     expect(meanAbsDiff(before, after)).toBeLessThan(0.5); // same view of the same latent, on the new device
+    const mean = after.reduce((a, v) => a + v, 0) / after.length;
+    expect(Math.sqrt(after.reduce((a, v) => a + (v - mean) ** 2, 0) / after.length)).toBeGreaterThan(2); // and a picture, not a flat frame
     await page.close();
   });
 
