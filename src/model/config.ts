@@ -163,11 +163,20 @@ function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function posInt(path: string, v: unknown, min = 1): Check {
+function posInt(path: string, v: unknown, min = 1, max = Infinity): Check {
   return (p) => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) p.push(`${path} must be an integer ≥ ${min} (got ${JSON.stringify(v)})`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+      p.push(`${path} must be an integer ${max < Infinity ? `from ${min} to ${max}` : `≥ ${min}`} (got ${JSON.stringify(v)})`);
   };
 }
+
+/**
+ * Most samples per ray and background steps a config may ask for: every pixel of every frame marches them, so a
+ * file asking for millions would stall the GPU until the driver resets it (and the viewer, recovering, would ask
+ * again). The official inference settings are 96 + 96 and 16 steps.
+ */
+export const MAX_RAY_SAMPLES = 1024;
+export const MAX_BG_STEPS = 256;
 
 function finite(path: string, v: unknown, lo = -Infinity, hi = Infinity, loOpen = false): Check {
   return (p) => {
@@ -231,7 +240,7 @@ export function validateConfig(raw: unknown): ModelConfig {
     posInt('background.width', bg.width),
     posInt('background.blocks', bg.blocks),
     posInt('background.fourierFrequencies', bg.fourierFrequencies),
-    posInt('background.steps', bg.steps, 2),
+    posInt('background.steps', bg.steps, 2, MAX_BG_STEPS),
     finite('background.start', bg.start, 0, 1, true),
     finite('camera.radius', cam.radius, 0, Infinity, true),
     finite('camera.fovDeg', cam.fovDeg, 0, 179, true),
@@ -242,8 +251,8 @@ export function validateConfig(raw: unknown): ModelConfig {
     },
     finite('camera.cubeScale', cam.cubeScale, 0, Infinity, true),
     bool('camera.whiteBack', cam.whiteBack),
-    posInt('samples.coarse', smp.coarse, 3),
-    posInt('samples.fine', smp.fine, 0),
+    posInt('samples.coarse', smp.coarse, 3, MAX_RAY_SAMPLES),
+    posInt('samples.fine', smp.fine, 0, MAX_RAY_SAMPLES),
   ];
   for (const c of checks) c(problems);
   if (problems.length) throw new ConfigError(problems);

@@ -27,6 +27,7 @@ export function readNpy(bytes: Uint8Array): NpyArray {
     headerLen = view.getUint16(8, true);
     start = 10;
   } else if (major === 2 || major === 3) {
+    if (bytes.length < 12) throw new NpyError('truncated header');
     headerLen = view.getUint32(8, true);
     start = 12;
   } else throw new NpyError(`unsupported .npy version ${major}.${bytes[7]}`);
@@ -48,6 +49,9 @@ export function readNpy(bytes: Uint8Array): NpyArray {
   if (bytes.length - off < n * size) throw new NpyError(`truncated data: ${bytes.length - off} bytes for ${n} values of ${size} bytes`);
   const data = new Float32Array(n);
   for (let i = 0; i < n; i++) data[i] = size === 4 ? view.getFloat32(off + 4 * i, little) : view.getFloat64(off + 8 * i, little);
+  // A NaN latent renders a NaN picture without a word: refused, as are float64 values float32 cannot hold.
+  const bad = data.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new NpyError(`value ${bad} is ${size === 4 ? data[bad] : view.getFloat64(off + 8 * bad, little)}: not a finite float32`);
   return { shape, data };
 }
 

@@ -6,7 +6,7 @@
  * the `state/*` tensors with `fromOfficialState`. Weights stay raw: the equalised-learning-rate gains are
  * applied at run time by our layers, as the official layers do. Every problem names the file at fault.
  */
-import { BG_CHANNEL_BASE, BG_COORD_DIM, BG_OUT, ConfigError, validateConfig, type ModelConfig } from './config';
+import { BG_CHANNEL_BASE, BG_COORD_DIM, BG_OUT, ConfigError, MAX_BG_STEPS, MAX_RAY_SAMPLES, validateConfig, type ModelConfig } from './config';
 import { FileProblemError } from './fileError';
 import { fromOfficialState, OfficialStateError, type OfficialTensor } from './official';
 import type { ParamArrays } from './params';
@@ -91,6 +91,9 @@ export interface OfficialConfigOptions {
  * `G_ema.cfg` including its `dataset` section, and `meta.G_constructor_kwargs`). Options this project does not
  * implement are refused by name.
  */
+/** Most layers an exported MLP or background INR may have (the official ones have 2–4). */
+const MAX_LAYERS = 64;
+
 export function configFromOfficial(meta: any, opts: OfficialConfigOptions = {}, file = 'export'): ModelConfig {
   const g = meta?.generator_cfg_resolved;
   const k = meta?.G_constructor_kwargs;
@@ -99,6 +102,13 @@ export function configFromOfficial(meta: any, opts: OfficialConfigOptions = {}, 
   const need = (path: string, v: unknown): any => {
     if (v === undefined || v === null) unsupported.push(`${path} is missing`);
     return v;
+  };
+  /** A count that sizes arrays or is multiplied below: a whole number in [1, max], else 0 and a problem. */
+  const count = (path: string, v: unknown, max: number): number => {
+    if (need(path, v) === undefined || v === null) return 0;
+    if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= max) return v;
+    unsupported.push(`${path} = ${JSON.stringify(v)} (must be a whole number from 1 to ${max})`);
+    return 0;
   };
   if (g.backbone !== undefined && g.backbone !== 'stylegan2') unsupported.push(`backbone "${g.backbone}" (only "stylegan2")`);
   if (g.camera_cond) unsupported.push('camera_cond = true (generator pose conditioning)');
@@ -119,16 +129,17 @@ export function configFromOfficial(meta: any, opts: OfficialConfigOptions = {}, 
     const period = Number(need('bg_model.posenc_period_len', bgm.posenc_period_len));
     const freqs = Math.log2(period);
     if (!Number.isInteger(freqs) || freqs < 1) unsupported.push(`bg_model.posenc_period_len = ${bgm.posenc_period_len} (must be a power of two ≥ 2)`);
-    const blocks = need('bg_model.num_blocks', bgm.num_blocks);
+    const blocks = count('bg_model.num_blocks', bgm.num_blocks, MAX_LAYERS);
     const cbase = bgm.cbase ?? BG_CHANNEL_BASE;
     const widths = Array.from({ length: blocks ?? 0 }, (_, i) => Math.min(Math.floor(cbase / 2 ** (i + 2)), bgm.cmax));
     if (new Set(widths).size > 1) unsupported.push(`background INR widths ${widths} differ per block (bg_model.cbase ${cbase}, cmax ${bgm.cmax}): only one width is implemented`);
-    background = { enabled: true, width: widths[0], blocks, fourierFrequencies: freqs, steps: need('bg_model.num_steps', bgm.num_steps), start: bgm.start ?? 1 };
+    background = { enabled: true, width: widths[0], blocks, fourierFrequencies: freqs, steps: count('bg_model.num_steps', bgm.num_steps, MAX_BG_STEPS), start: bgm.start ?? 1 };
   } else if (bgm.type !== null && bgm.type !== undefined) {
     unsupported.push(`bg_model.type "${bgm.type}" (only "sphere" or none)`);
   }
   const mult = opts.rayStepMultiplier ?? 2;
-  const steps = need('num_ray_steps', g.num_ray_steps);
+  const steps = count('num_ray_steps', g.num_ray_steps, MAX_RAY_SAMPLES);
+  const mlpLayers = count('tri_plane.mlp.n_layers', mlp.n_layers, MAX_LAYERS);
   if (unsupported.length) throw new OfficialExportError(file, `unsupported official options: ${unsupported.join('; ')}`);
   const cfg = {
     name: opts.name ?? `official-${typeof ds.name === 'string' && ds.name ? ds.name : 'model'}`,
@@ -144,7 +155,7 @@ export function configFromOfficial(meta: any, opts: OfficialConfigOptions = {}, 
       convClamp: 256,
       useNoise: opts.useNoise ?? g.use_noise ?? true,
     },
-    decoder: { hidden: Array.from({ length: Math.max(0, (mlp.n_layers ?? 0) - 1) }, () => mlp.hid_dim) },
+    decoder: { hidden: Array.from({ length: Math.max(0, mlpLayers - 1) }, () => mlp.hid_dim) },
     densityShift: g.density_shift ?? 0,
     background: background.enabled ? { ...background, steps: background.steps * mult } : background,
     camera: {

@@ -18,8 +18,17 @@ export async function sourceFromFiles(files: File[]): Promise<WeightsSource> {
     } catch (e) {
       throw new WeightsError(files[0].name, `not a readable zip (${(e as Error).message})`);
     }
-    // Files may sit in one folder inside the zip: key them by their base name.
-    for (const [path, data] of Object.entries(entries)) if (!path.endsWith('/')) map.set(path.split('/').pop()!, data);
+    // Files may sit in one folder inside the zip: key them by their base name. Two files of one name (two models,
+    // or a model and a backup copy) would leave which one loads to the zip's order: refused, naming both.
+    const from = new Map<string, string>();
+    for (const [path, data] of Object.entries(entries)) {
+      const base = path.split('/').pop()!;
+      if (path.endsWith('/') || base.startsWith('.') || path.startsWith('__MACOSX/')) continue;
+      const other = from.get(base);
+      if (other !== undefined) throw new WeightsError(files[0].name, `holds both "${other}" and "${path}": a zip may hold one model (its files may sit in one folder)`);
+      from.set(base, path);
+      map.set(base, data);
+    }
     label = files[0].name;
   } else for (const f of files) map.set(f.name, new Uint8Array(await f.arrayBuffer()));
   if (!map.has(MODEL_JSON)) {

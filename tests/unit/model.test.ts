@@ -56,6 +56,12 @@ describe('config', () => {
     }
     expect(() => validateConfig('nope')).toThrow(ConfigError);
     expect(() => validateConfig({ ...preset('tiny'), camera: null })).toThrow(/camera must be an object/);
+    // Render costs a file may not ask for: every pixel of every frame would march them.
+    const costly = { ...preset('tiny'), samples: { coarse: 1e9, fine: 2048 }, background: { ...preset('tiny').background, steps: 1e6 } };
+    expect(() => validateConfig(costly)).toThrow(/samples\.coarse must be an integer from 3 to 1024 \(got 1000000000\)/);
+    expect(() => validateConfig(costly)).toThrow(/samples\.fine must be an integer from 0 to 1024 \(got 2048\)/);
+    expect(() => validateConfig(costly)).toThrow(/background\.steps must be an integer from 2 to 256/);
+    expect(validateConfig({ ...preset('official'), samples: { coarse: 1024, fine: 1024 } }).samples.fine).toBe(1024);
   });
 
   it('parameter count of the official generator', () => {

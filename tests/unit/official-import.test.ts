@@ -157,6 +157,9 @@ print(json.dumps(generator_meta(G, '/runs/x/network-snapshot-001000.pkl')))
     const j = vJson();
     delete j.tensors['state/mapping.w_avg'];
     await expect(sourceFromFiles([new File([JSON.stringify(j)], 'bad.json'), new File([bin], 'bad.bin')])).rejects.toThrow(/^bad\.json: missing tensor "mapping\.w_avg"/);
+    // Two models in one zip: which one would load depends on the zip's order, so neither does.
+    const two = zipSync({ 'v1/epigraf-small.json': new Uint8Array(json), 'v1/epigraf-small.bin': new Uint8Array(bin), 'v2/epigraf-small.json': new Uint8Array(json), '__MACOSX/v1/._x': new Uint8Array(1) });
+    await expect(sourceFromFiles([new File([two], 'two.zip')])).rejects.toThrow(/^two\.zip: holds both "v1\/epigraf-small\.json" and "v2\/epigraf-small\.json"/);
   });
 
   it('clear errors that name the file: malformed, truncated, missing / unexpected tensors, wrong shapes, NaN, unsupported options', () => {
@@ -195,6 +198,12 @@ print(json.dumps(generator_meta(G, '/runs/x/network-snapshot-001000.pkl')))
       ['clamp mode', (g) => (g.clamp_mode = 'relu'), /clamp_mode "relu"/],
       ['factorised modulation', (g) => (g.bg_model.fmm.enabled = true), /fmm/],
       ['no dataset section', (g) => delete g.dataset, /dataset section is missing/],
+      // counts that size arrays or multiply: whole numbers within bounds, else named (never a RangeError or a hang)
+      ['huge INR', (g) => (g.bg_model.num_blocks = 1e10), /bg_model\.num_blocks = 10000000000 \(must be a whole number from 1 to 64\)/],
+      ['huge MLP', (g) => (g.tri_plane.mlp.n_layers = 1e10), /tri_plane\.mlp\.n_layers = 10000000000/],
+      ['fractional ray steps', (g) => (g.num_ray_steps = 48.5), /num_ray_steps = 48\.5/],
+      ['ray steps as a string', (g) => (g.num_ray_steps = '48'), /num_ray_steps = "48"/],
+      ['fractional background steps', (g) => (g.bg_model.num_steps = 8.5), /bg_model\.num_steps = 8\.5/],
     ];
     for (const [what, edit, re] of unsupported) {
       const u = vJson();
@@ -271,6 +280,11 @@ print(json.dumps(generator_meta(G, '/runs/x/network-snapshot-001000.pkl')))
     expect(() => readNpy(mk('<i4', [1], 4, true))).toThrow(/dtype <i4 is not supported/);
     expect(() => readNpy(new Uint8Array([1, 2, 3]))).toThrow(NpyError);
     expect(() => readNpy(a.subarray(0, 135))).toThrow(/truncated data/);
+    // A NaN latent, or a float64 beyond float32's range, would render NaN or Inf without a word.
+    expect(() => readNpy(mk('<f4', [1, NaN, 2], 4, true))).toThrow(/^value 1 is NaN: not a finite float32$/);
+    expect(() => readNpy(mk('<f8', [0, 1e300], 8, true))).toThrow(/^value 1 is 1e\+300: not a finite float32$/);
+    const v2 = new Uint8Array([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 2, 0, 0, 0]);
+    expect(() => readNpy(v2)).toThrow(/^truncated header$/);
     const fortran = a.slice();
     fortran.set(new TextEncoder().encode('True '), new TextDecoder('latin1').decode(a).indexOf('False'));
     expect(() => readNpy(fortran)).toThrow(/Fortran/);

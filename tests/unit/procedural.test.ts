@@ -10,6 +10,7 @@ import { Scene, sdSphere } from '../../src/data/procedural/sdf';
 import { figure9Toy, TOY_COLOURS } from '../../src/data/toy';
 import { MT19937 } from '../../src/model/prng';
 import { parseProceduralSpec } from '../../src/data/procedural/spec';
+import { preset } from '../../src/model/config';
 
 /** Kolmogorov–Smirnov statistic of samples against U(a, b). */
 function ksUniform(xs: number[], a: number, b: number): number {
@@ -102,12 +103,13 @@ describe('objects', () => {
     for (const v of w.views) expect(corner(v.rgba)).toEqual([255, 255, 255]);
     expect(corner(e1.views[0].rgba)).not.toEqual([255, 255, 255]);
     expect(corner(e1.views[0].rgba)).not.toEqual(corner(e2.views[0].rgba));
-    // the object itself is drawn identically in both variants (same seed → same object and cameras)
-    expect(e1.views.map((v) => v.yaw)).toEqual(w.views.map((v) => v.yaw));
+    // the background does not change the draws: the same seed gives the same cameras (and object)
+    expect(e1.views.map((v) => [v.yaw, v.pitch])).toEqual(w.views.map((v) => [v.yaw, v.pitch]));
+    expect(e1.label).toBe(w.label);
   });
 
   it('the object stays inside the tri-plane box of the presets', () => {
-    expect(OBJECT_SCALE * Math.sqrt(3)).toBeLessThan(0.475);
+    for (const name of ['tiny', 'small', 'official'] as const) expect(OBJECT_SCALE * Math.sqrt(3), name).toBeLessThan(preset(name).camera.cubeScale);
   });
 });
 
