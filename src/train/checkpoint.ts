@@ -94,6 +94,16 @@ export function parseManifest(json: string): CheckpointManifest {
   } catch (e) {
     throw new CheckpointError(CHECKPOINT_JSON, (e as Error).message);
   }
+  const count = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+  for (const key of ['step', 'imagesSeen', 'seed'] as const)
+    if (!count(m[key])) throw new CheckpointError(CHECKPOINT_JSON, `"${key}" must be a whole number ≥ 0 (got ${JSON.stringify(m[key])})`);
+  if (!Array.isArray(m.tensors)) throw new CheckpointError(CHECKPOINT_JSON, `"tensors" must be a list (got ${JSON.stringify(m.tensors)})`);
+  for (const [i, e] of m.tensors.entries()) {
+    const ok =
+      e !== null && typeof e === 'object' && typeof e.name === 'string' && Array.isArray(e.shape) && e.shape.every(count) &&
+      count(e.offset) && e.offset % 4 === 0 && count(e.length) && e.shape.reduce((a: number, d: number) => a * d, 1) === e.length;
+    if (!ok) throw new CheckpointError(CHECKPOINT_JSON, `tensor entry ${i} ${JSON.stringify(e)?.slice(0, 120)} is not {name, shape, offset (a multiple of 4), length = the shape's size}`);
+  }
   return m;
 }
 

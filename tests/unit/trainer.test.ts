@@ -100,6 +100,17 @@ describe('checkpoints', () => {
     await expect(restoreCheckpoint(b, json, bin.slice(0, bin.length - 8))).rejects.toThrow(/^checkpoint\.bin: truncated/);
     await expect(restoreCheckpoint(b, json.replace('"version":1', '"version":7'), bin)).rejects.toBeInstanceOf(CheckpointError);
     await expect(restoreCheckpoint(b, '{oops', bin)).rejects.toThrow(/^checkpoint\.json: invalid JSON/);
+    // A hand-edited or damaged manifest is named, never a TypeError or misaligned bytes read as weights.
+    const edit = (f: (m: any) => void) => {
+      const m = JSON.parse(json);
+      f(m);
+      return JSON.stringify(m);
+    };
+    await expect(restoreCheckpoint(b, edit((m) => (m.tensors = 5)), bin)).rejects.toThrow(/^checkpoint\.json: "tensors" must be a list \(got 5\)/);
+    await expect(restoreCheckpoint(b, edit((m) => (m.tensors[0] = null)), bin)).rejects.toThrow(/^checkpoint\.json: tensor entry 0 null is not \{name, shape/);
+    await expect(restoreCheckpoint(b, edit((m) => (m.tensors[1].offset += 2)), bin)).rejects.toThrow(/^checkpoint\.json: tensor entry 1 .* offset \(a multiple of 4\)/);
+    await expect(restoreCheckpoint(b, edit((m) => (m.tensors[0].length = 1)), bin)).rejects.toThrow(/^checkpoint\.json: tensor entry 0 /);
+    await expect(restoreCheckpoint(b, edit((m) => (m.step = 'abc')), bin)).rejects.toThrow(/^checkpoint\.json: "step" must be a whole number ≥ 0 \(got "abc"\)/);
     const longer = new Trainer(cfg, dcfg, { ...opts, annealImages: opts.annealImages * 2 }, toyDataset({ resolution: 16 }), 3);
     await expect(restoreCheckpoint(longer, json, bin)).rejects.toThrow(/^checkpoint\.json: was trained with schedules over/);
   });
