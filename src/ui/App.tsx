@@ -32,7 +32,8 @@ export function App() {
     window.history.replaceState(null, '', url);
   }, []);
 
-  async function adopt(source: string | WeightsSource, label: string) {
+  /** Loads and shows a model; `classLabel` (the URL's, at start-up) picks a conditional model's class. */
+  async function adopt(source: string | WeightsSource, label: string, classLabel = 0) {
     s.set({ status: 'loading', message: `Loading ${label}…`, loading: { stage: 'weights', fraction: 0 } });
     const m = await loadModel(
       source,
@@ -46,7 +47,13 @@ export function App() {
     const prev = orbit.current;
     orbit.current = new OrbitController({ radius: cam.radius, fovDeg: cam.fovDeg });
     if (prev) orbit.current.orientation = prev.orientation;
-    s.set({ modelName: m.generator.config.name, modelMeta: m.meta, classes: m.generator.config.cDim, label: 0 });
+    const classes = m.generator.config.cDim;
+    const known = classLabel < Math.max(classes, 1);
+    if (!known) {
+      const warning = useViewer.getState().warning;
+      s.set({ warning: `${warning ? `${warning}\n` : ''}label=${classLabel}: this model has ${classes ? `${classes} classes (0 … ${classes - 1})` : 'no classes'}; showing ${classes ? 'class 0' : 'it unconditioned'}` });
+    }
+    s.set({ modelName: m.generator.config.name, modelMeta: m.meta, classes, label: known ? classLabel : 0 });
     await resynthesise();
   }
 
@@ -80,7 +87,6 @@ export function App() {
         ...(state.seedB !== undefined ? { seedB: state.seedB } : {}),
         ...(state.interp !== undefined ? { interp: state.interp } : {}),
         ...(state.psi !== undefined ? { psi: state.psi } : {}),
-        ...(state.label !== undefined ? { label: state.label } : {}),
       });
       modelName.current = state.model ?? DEFAULT_MODEL;
       const ex = exporters(orbit);
@@ -103,7 +109,7 @@ export function App() {
         },
       });
       try {
-        await adopt(`weights/${modelName.current}/`, `model "${modelName.current}"`);
+        await adopt(`weights/${modelName.current}/`, `model "${modelName.current}"`, state.label ?? 0);
         if (state.q) orbit.current!.orientation = new Quaternion(...state.q);
         if (state.fov) orbit.current!.fovDeg = state.fov;
         s.set({ revision: useViewer.getState().revision + 1 });

@@ -8,6 +8,10 @@ import { openPage, useApp } from '../helpers/browser';
 import { exportOf } from '../helpers/officialVectors';
 import { preset, type ModelConfig } from '../../src/model/config';
 import { initParamArrays } from '../../src/model/params';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { importOfficialFiles, parseImportArgs } from '../../scripts/import-official';
 
 const app = useApp({ beforeAll, afterAll });
 
@@ -51,5 +55,31 @@ describe('official exports in the viewer (Chromium, SwiftShader WebGPU)', () => 
     expect(await page.getByTestId('model-name').textContent()).toBe('official-food_32');
     expect(errors, errors.join('\n')).toEqual([]);
     await page.close();
+  });
+
+  it('?label= opens a conditional model at that class; a class it does not have is named', async () => {
+    // A conditional model among the served ones (the built app's weights, removed afterwards): the URL is how a
+    // view of one is shared.
+    const cfg: ModelConfig = { ...preset('tiny'), cDim: 3, name: 'cond' };
+    const ex = exportOf(cfg, initParamArrays(cfg, 3, { perturb: 0.1 }));
+    const dir = mkdtempSync(join(tmpdir(), 'epigraf-cond-'));
+    const name = `e2e-cond-${process.pid}`;
+    const served = join('dist', 'weights', name);
+    try {
+      writeFileSync(join(dir, 'c.json'), ex.json);
+      writeFileSync(join(dir, 'c.bin'), ex.bin);
+      await importOfficialFiles(parseImportArgs([join(dir, 'c.json'), served, '--ray-step-multiplier', '1']));
+      for (const [label, shown, warning] of [[2, '2', null], [7, '0', /label=7: this model has 3 classes \(0 … 2\); showing class 0/]] as const) {
+        const { page } = await openPage(app(), `?model=${name}&label=${label}`);
+        await expect.poll(() => page.getByTestId('status').getAttribute('data-status'), { timeout: 300_000, interval: 500 }).toBe('ready');
+        expect(await page.getByLabel('Class').inputValue()).toBe(shown);
+        expect(new URL(page.url()).searchParams.get('label')).toBe(shown);
+        if (warning) expect(await page.getByTestId('warning').textContent()).toMatch(warning);
+        await page.close();
+      }
+    } finally {
+      rmSync(served, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
