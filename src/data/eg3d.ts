@@ -8,10 +8,24 @@ import type { Angles, LabelValue } from './datasetJson';
 
 export const EG3D_LABEL_LENGTH = 25;
 
+/**
+ * Whether every label is an EG3D camera: 25 numbers whose 4×4 part is a rigid transform (orthonormal rotation,
+ * last row 0 0 0 1). The shape alone is not enough: 25-class one-hot labels are 25 numbers too.
+ */
 export function isEg3dLabels(labels: Map<string, LabelValue> | null): labels is Map<string, number[]> {
   if (!labels || labels.size === 0) return false;
-  for (const v of labels.values()) if (!Array.isArray(v) || v.length !== EG3D_LABEL_LENGTH) return false;
+  for (const v of labels.values()) if (!Array.isArray(v) || v.length !== EG3D_LABEL_LENGTH || !isRigid(v)) return false;
   return true;
+}
+
+function isRigid(m: number[]): boolean {
+  const row = (i: number) => [m[4 * i], m[4 * i + 1], m[4 * i + 2]];
+  for (let i = 0; i < 3; i++)
+    for (let j = 0; j < 3; j++) {
+      const dot = row(i).reduce((a, v, k) => a + v * row(j)[k], 0);
+      if (Math.abs(dot - (i === j ? 1 : 0)) > 1e-3) return false;
+    }
+  return [0, 0, 0, 1].every((v, k) => Math.abs(m[12 + k] - v) <= 1e-6);
 }
 
 /** Yaw/pitch of each EG3D camera; null for a camera at the origin (no direction). */

@@ -34,6 +34,8 @@ export async function sourceFromFiles(files: File[]): Promise<WeightsSource> {
   if (!map.has(MODEL_JSON)) {
     const off = findOfficialExport([...map.keys()]);
     if (off) return officialSource(map.get(off.json)!, map.get(off.bin)!, off, label);
+    const lone = [...map.keys()].find((n) => n.toLowerCase().endsWith('.json'));
+    if (lone) throw new WeightsError(lone, `is not model.json, and no ${lone.slice(0, -5)}.bin came with it: an official export is NAME.json and NAME.bin together (drop both, or a zip of them)`);
   }
   return memorySource(map, label);
 }

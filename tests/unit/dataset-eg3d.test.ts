@@ -35,6 +35,13 @@ describe('EG3D datasets', () => {
     });
     expect(eg3dToAngles(new Array(25).fill(0))).toBeNull();
   });
+
+  it('25-class one-hot labels are class labels, not EG3D poses', async () => {
+    const onehot = (c: number) => Array.from({ length: 25 }, (_, i) => (i === c ? 1 : 0));
+    const files = new Map<string, Uint8Array>([['a.png', png()], ['b.png', png()]]);
+    files.set('dataset.json', new TextEncoder().encode(JSON.stringify({ labels: [['a.png', onehot(3)], ['b.png', onehot(11)]] })));
+    await expect(importDataset(files)).rejects.toThrow(/has no "camera_angles"/);
+  });
 });
 
 describe('browser file lists', () => {

@@ -157,6 +157,7 @@ print(json.dumps(generator_meta(G, '/runs/x/network-snapshot-001000.pkl')))
     const j = vJson();
     delete j.tensors['state/mapping.w_avg'];
     await expect(sourceFromFiles([new File([JSON.stringify(j)], 'bad.json'), new File([bin], 'bad.bin')])).rejects.toThrow(/^bad\.json: missing tensor "mapping\.w_avg"/);
+    await expect(sourceFromFiles([new File([json], 'epigraf-small.json')])).rejects.toThrow(/^epigraf-small\.json: is not model\.json, and no epigraf-small\.bin came with it/);
     // Two models in one zip: which one would load depends on the zip's order, so neither does.
     const two = zipSync({ 'v1/epigraf-small.json': new Uint8Array(json), 'v1/epigraf-small.bin': new Uint8Array(bin), 'v2/epigraf-small.json': new Uint8Array(json), '__MACOSX/v1/._x': new Uint8Array(1) });
     await expect(sourceFromFiles([new File([two], 'two.zip')])).rejects.toThrow(/^two\.zip: holds both "v1\/epigraf-small\.json" and "v2\/epigraf-small\.json"/);
