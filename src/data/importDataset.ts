@@ -149,6 +149,7 @@ function checkLabels(names: string[], paths: Map<string, string>, labels: Map<st
     if (Array.isArray(v)) {
       if (v.length !== (values[0] as number[]).length) throw new DatasetError(path, `label has ${v.length} entries, others ${(values[0] as number[]).length}`);
       cls = v.indexOf(1);
+      if (v.every((x) => x === 0)) throw new DatasetError(path, `label is all zeros: a one-hot class label has one 1`);
       if (cls < 0 || v.some((x, j) => x !== (j === cls ? 1 : 0))) {
         throw new DatasetError(path, `label ${JSON.stringify(v)} is a float vector; only class labels (integers or one-hot) are supported`);
       }
@@ -203,7 +204,8 @@ export async function importDataset(files: Map<string, Uint8Array>, opts: Import
   checkNoStrayEntries(json, paths, jsonFile);
   const names = [...paths.keys()].sort();
   const cameraAngles = checkAngles(names, paths, json.cameraAngles, jsonFile);
-  const { labels, numClasses } = json.labels === null ? { labels: null, numClasses: 0 } : checkLabels(names, paths, json.labels, jsonFile);
+  // An empty "labels" ({} or []) is an unlabelled dataset, as null is.
+  const { labels, numClasses } = json.labels === null || json.labels.size === 0 ? { labels: null, numClasses: 0 } : checkLabels(names, paths, json.labels, jsonFile);
 
   const images: Uint8Array[] = [];
   let first: { path: string; size: number } | null = null;

@@ -275,6 +275,11 @@ describe('importDataset', () => {
     expect(ds.labels).toBeNull();
     expect(ds.numClasses).toBe(0);
     expect(ds.cameraAngles[3]).toBe(Math.fround(Math.PI));
+    for (const empty of [{}, []]) {
+      // an empty "labels" is an unlabelled dataset, as null is (it read as "no label … other images have one")
+      const e = await importDataset(withJson(files, { labels: empty, camera_angles: ENTRIES.map((x) => [x.path, [x.yaw, x.pitch, 0]]) }));
+      expect([e.labels, e.numClasses]).toEqual([null, 0]);
+    }
     const onehot = await importDataset(withJson(files, {
       labels: Object.fromEntries(ENTRIES.map((e) => [e.path, [0, 0, 0, 0].map((_, j) => (j === e.label ? 1 : 0))])),
       camera_angles: ENTRIES.map((e) => [e.path, [e.yaw, e.pitch, 0]]),
@@ -371,6 +376,7 @@ describe('importDataset errors name the file and the problem', () => {
     ['negative label', () => withJson(good, { ...angles(1, 1), labels: ENTRIES.map((e, i) => [e.path, i === 0 ? -1 : 0]) }), ENTRIES[0].path, /label -1 is not a non-negative integer/],
     ['fractional label', () => withJson(good, { ...angles(1, 1), labels: ENTRIES.map((e, i) => [e.path, i === 0 ? 1.5 : 0]) }), ENTRIES[0].path, /label 1.5 is not a non-negative integer/],
     ['float vector label', () => withJson(good, { ...angles(1, 1), labels: ENTRIES.map((e) => [e.path, [0.3, 0.7]]) }), ENTRIES[1].path, /float vector/],
+    ['all-zero label', () => withJson(good, { ...angles(1, 1), labels: ENTRIES.map((e, i) => [e.path, i === 1 ? [0, 0] : [1, 0]]) }), ENTRIES[1].path, /label is all zeros: a one-hot class label has one 1/],
     ['mixed label kinds', () => withJson(good, { ...angles(1, 1), labels: ENTRIES.map((e, i) => [e.path, i === 0 ? [1, 0] : 0]) }), 'dataset.json', /mix class numbers and vectors/],
   ];
   it.each(cases)('%s', async (_, make, file, problem) => {
