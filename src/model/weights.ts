@@ -146,6 +146,9 @@ export function parseModelJson(text: string): ModelJson {
     throw e;
   }
   if (raw.meta !== undefined && !isObj(raw.meta)) throw new WeightsError(MODEL_JSON, 'meta must be an object');
+  for (const [key, type] of [['placeholder', 'boolean'], ['description', 'string']] as const)
+    if (isObj(raw.meta) && raw.meta[key] !== undefined && typeof raw.meta[key] !== type)
+      throw new WeightsError(MODEL_JSON, `meta.${key} must be a ${type} (got ${JSON.stringify(raw.meta[key])})`);
   const groups = raw.weightsManifest;
   if (!Array.isArray(groups) || groups.length === 0) throw new WeightsError(MODEL_JSON, 'weightsManifest must be a non-empty list');
   const specs = new Map(paramSpecs(config).map((s) => [s.name, s]));
@@ -163,7 +166,7 @@ export function parseModelJson(text: string): ModelJson {
       seen.add(w.name);
       const shape = w.shape as unknown[];
       if (shape.length !== spec.shape.length || shape.some((d, i) => d !== spec.shape[i]))
-        throw new WeightsError(MODEL_JSON, `tensor "${w.name}" has shape [${shape}] but the config needs [${spec.shape}]`);
+        throw new WeightsError(MODEL_JSON, `tensor "${w.name}" has shape ${JSON.stringify(shape)} but the config needs ${JSON.stringify(spec.shape)}`);
       if (w.dtype !== 'float32') throw new WeightsError(MODEL_JSON, `tensor "${w.name}" has unsupported dtype ${JSON.stringify(w.dtype)} (expected "float32")`);
       const q = w.quantization;
       const stored: StoredDtype = q === undefined ? 'float32' : isObj(q) && q.dtype === 'float16' ? 'float16' : (null as never);

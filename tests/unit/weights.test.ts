@@ -367,6 +367,8 @@ describe('malformed model.json', () => {
 
   it('meta that is not an object', async () => {
     await expectWeightsError(loadFiles(editJson(toFiles(enc32), (mj) => (mj.meta = 'hello'))), MODEL_JSON, /meta must be an object/);
+    // "no" would have shown the placeholder banner
+    await expectWeightsError(loadFiles(editJson(toFiles(enc32), (mj) => (mj.meta = { placeholder: 'no' }))), MODEL_JSON, /meta\.placeholder must be a boolean \(got "no"\)/);
   });
 
   it('empty or malformed weightsManifest', async () => {
@@ -394,6 +396,9 @@ describe('malformed model.json', () => {
     await expectWeightsError(loadFiles(files), MODEL_JSON, /tensor "mapping\.fc0\.weight"/, /shape \[128,129\]/, /needs \[128,128\]/);
     const rank = editJson(toFiles(enc32), (mj) => (mj.weightsManifest[0].weights[0].shape = [128 * 128]));
     await expectWeightsError(loadFiles(rank), MODEL_JSON, /tensor "mapping\.fc0\.weight"/, /shape/);
+    // dimensions given as strings read "[128,128] but the config needs [128,128]" before
+    const text = editJson(toFiles(enc32), (mj) => (mj.weightsManifest[0].weights[0].shape = ['128', '128']));
+    await expectWeightsError(loadFiles(text), MODEL_JSON, /shape \["128","128"\] but the config needs \[128,128\]/);
   });
 
   it('wrong dtype (int32)', async () => {
