@@ -86,14 +86,14 @@ export interface OfficialConfigOptions {
   useNoise?: boolean;
 }
 
+/** Most layers an exported MLP or background INR may have (the official ones have 2–4). */
+const MAX_LAYERS = 64;
+
 /**
  * Our ModelConfig from the exported official config (`meta.generator_cfg_resolved`, the resolved hydra config of
  * `G_ema.cfg` including its `dataset` section, and `meta.G_constructor_kwargs`). Options this project does not
  * implement are refused by name.
  */
-/** Most layers an exported MLP or background INR may have (the official ones have 2–4). */
-const MAX_LAYERS = 64;
-
 export function configFromOfficial(meta: any, opts: OfficialConfigOptions = {}, file = 'export'): ModelConfig {
   const g = meta?.generator_cfg_resolved;
   const k = meta?.G_constructor_kwargs;
@@ -131,7 +131,7 @@ export function configFromOfficial(meta: any, opts: OfficialConfigOptions = {}, 
     if (!Number.isInteger(freqs) || freqs < 1) unsupported.push(`bg_model.posenc_period_len = ${bgm.posenc_period_len} (must be a power of two ≥ 2)`);
     const blocks = count('bg_model.num_blocks', bgm.num_blocks, MAX_LAYERS);
     const cbase = bgm.cbase ?? BG_CHANNEL_BASE;
-    const widths = Array.from({ length: blocks ?? 0 }, (_, i) => Math.min(Math.floor(cbase / 2 ** (i + 2)), bgm.cmax));
+    const widths = Array.from({ length: blocks }, (_, i) => Math.min(Math.floor(cbase / 2 ** (i + 2)), bgm.cmax));
     if (new Set(widths).size > 1) unsupported.push(`background INR widths ${widths} differ per block (bg_model.cbase ${cbase}, cmax ${bgm.cmax}): only one width is implemented`);
     background = { enabled: true, width: widths[0], blocks, fourierFrequencies: freqs, steps: count('bg_model.num_steps', bgm.num_steps, MAX_BG_STEPS), start: bgm.start ?? 1 };
   } else if (bgm.type !== null && bgm.type !== undefined) {
