@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import { useViewer } from './store';
 import { currentModel, drawFrame } from './engine';
 import type { OrbitController } from './orbit';
-import { MOVING_BUDGET_MS, jitterAt, movingResolution, updateMsPerPixel } from './progressive';
+import { jitterAt, movingResolution, stillBands, updateMsPerPixel } from './progressive';
 
 /** Still views refine over this many jittered frames; moving views render smaller (movingResolution). */
 export const PROGRESSIVE_FRAMES = 8;
@@ -67,7 +67,7 @@ export function ViewCanvas({ orbit, onCameraChange }: Props) {
         bgOnly: st.mode === 'background',
         // A still frame longer than a moving one is drawn in bands, and a drag (or any change) stops it at the
         // next band instead of waiting for the whole frame.
-        bands: still && l.msPerPixel !== null ? Math.ceil((l.msPerPixel * res * res) / MOVING_BUDGET_MS) : 1,
+        bands: still ? stillBands(res, l.msPerPixel) : 1,
         shouldStop: () => l.moved || l.dragging || useViewer.getState().revision !== l.revision,
       })
         .then((r) => {

@@ -27,9 +27,16 @@ export const MIN_RESOLUTION = 16;
 export function movingResolution(still: number, msPerPixel: number | null, budgetMs = MOVING_BUDGET_MS): number {
   let r = Math.max(MIN_RESOLUTION, still / 2);
   if (msPerPixel === null) return r;
-  while (r / 2 >= MIN_RESOLUTION && r * r * msPerPixel > budgetMs) r /= 2;
+  while (r / 2 >= MIN_RESOLUTION && frameMs(r, msPerPixel) > budgetMs) r /= 2;
   return r;
 }
+
+/** Bands of rows a still frame is drawn in so that each takes about the budget (1 while its cost is unknown). */
+export function stillBands(resolution: number, msPerPixel: number | null, budgetMs = MOVING_BUDGET_MS): number {
+  return msPerPixel === null ? 1 : Math.max(1, Math.ceil(frameMs(resolution, msPerPixel) / budgetMs));
+}
+
+const frameMs = (resolution: number, msPerPixel: number) => resolution * resolution * msPerPixel;
 
 /** Running estimate of a frame's cost per pixel: an exponential mean over frames of any resolution. */
 export function updateMsPerPixel(prev: number | null, ms: number, resolution: number): number {
